@@ -1,0 +1,249 @@
+r"""Class docstrings of the two estimators, which share most parameters."""
+
+_SUMMARY = {
+    "classifier": """Multi-layer perceptron classifier with a choice of weight penalty.
+
+    A drop-in replacement for :class:`sklearn.neural_network.MLPClassifier`
+    (same parameters, attributes and behaviour) with hand-written numpy
+    backpropagation, that adds ``penalty`` ("l2", "l1", "elasticnet" or None) and
+    ``l1_ratio``.  Sparse penalties give weights that are exactly zero.
+""",
+    "regressor": """Multi-layer perceptron regressor with a choice of weight penalty.
+
+    A drop-in replacement for :class:`sklearn.neural_network.MLPRegressor`
+    (same parameters, attributes and behaviour) with hand-written numpy
+    backpropagation, that adds ``penalty`` ("l2", "l1", "elasticnet" or None) and
+    ``l1_ratio``.  Sparse penalties give weights that are exactly zero.
+""",
+}
+
+_LOSS = """
+    loss : {"squared_error", "poisson"}, default="squared_error"
+        The data term: half squared error with an identity output, or half
+        Poisson deviance with an exponential output (needs ``y >= 0``).
+"""
+
+_PARAMETERS = """
+    hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
+        The number of units of each hidden layer.  ``()`` gives a model with no
+        hidden layer: linear, logistic or softmax regression.
+
+    activation : {"identity", "logistic", "tanh", "relu"}, default="relu"
+        Activation function of the hidden layers.
+
+    solver : {"lbfgs", "sgd", "adam"}, default="adam"
+        The optimizer.  "lbfgs" is full-batch L-BFGS-B (weights split into
+        positive and negative parts for penalties with an L1 part); "sgd" and
+        "adam" are mini-batch methods that apply non-smooth penalties by a
+        proximal step after each update.
+
+    alpha : float, default=0.0001
+        Strength of the penalty, divided by the sum of sample weights (the
+        number of samples when unweighted) for every solver and batch size.
+
+    penalty : {"l2", "l1", "elasticnet"} or None, default="l2"
+        The penalty on the weights (biases are never penalised):
+        ``1/2 sum W**2``, ``sum |W|``, their mix
+        ``l1_ratio sum|W| + (1 - l1_ratio)/2 sum W**2``, or none.
+
+    l1_ratio : float, default=0.5
+        Share of the L1 part of the "elasticnet" penalty, in [0, 1].
+
+    batch_size : int or "auto", default="auto"
+        Mini-batch size of the stochastic solvers; "auto" is
+        ``min(200, n_samples)``.  Larger values are clipped with a warning.
+
+    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
+        Step-size schedule of "sgd": constant ``learning_rate_init``; divided by
+        ``t ** power_t`` after every epoch (t counts samples seen); or divided
+        by 5 each time ``n_iter_no_change`` epochs fail to improve by ``tol``.
+
+    learning_rate_init : float, default=0.001
+        Initial step size of "sgd" and "adam".
+
+    power_t : float, default=0.5
+        Exponent of the "invscaling" schedule.
+
+    max_iter : int, default=200
+        Maximum number of epochs ("sgd", "adam") or iterations ("lbfgs").
+
+    shuffle : bool, default=True
+        Whether to shuffle the samples every epoch ("sgd", "adam").
+
+    random_state : int, RandomState instance or None, default=None
+        Controls the weight initialisation, the shuffling and the
+        early-stopping split.  Pass an int for reproducible results.
+
+    tol : float, default=1e-4
+        Tolerance of the stopping rules: the projected gradient for "lbfgs";
+        the improvement of the training loss or validation score over
+        ``n_iter_no_change`` epochs for "sgd" and "adam".
+
+    verbose : bool, default=False
+        Whether to print progress (one line per epoch or iteration).
+
+    warm_start : bool, default=False
+        When True, start from the solution of the previous call to fit.
+
+    momentum : float, default=0.9
+        Momentum of "sgd", in [0, 1].
+
+    nesterovs_momentum : bool, default=True
+        Whether "sgd" uses Nesterov's momentum.
+
+    early_stopping : bool, default=False
+        Whether to hold out ``validation_fraction`` of the data (stratified for
+        single-label classification) and stop when its score stops improving;
+        the weights with the best validation score are kept.  "sgd" and "adam"
+        only.
+
+    validation_fraction : float, default=0.1
+        Share of the data held out for early stopping.
+
+    beta_1, beta_2 : float, default=0.9, 0.999
+        Decay rates of Adam's first and second moment estimates.
+
+    epsilon : float, default=1e-8
+        Adam's numerical-stability constant.
+
+    n_iter_no_change : int, default=10
+        Number of epochs without an improvement of ``tol`` before stopping
+        ("sgd", "adam").
+
+    max_fun : int, default=15000
+        Maximum number of objective evaluations ("lbfgs").
+"""
+
+_ATTRIBUTES = """
+    Attributes
+    ----------
+    loss_ : float
+        The objective (data term plus penalty) at the last epoch or iteration.
+
+    best_loss_ : float or None
+        The smallest objective seen; None when early stopping is used.
+
+    loss_curve_ : list of float
+        The objective after each epoch ("sgd", "adam") or iteration ("lbfgs").
+
+    data_loss_curve_ : list of float
+        The data term of ``loss_curve_``.
+
+    penalty_curve_ : list of float
+        The penalty term of ``loss_curve_``, ``alpha * Omega(W) / sum(s)``.
+
+    validation_scores_ : list of float or None
+        Score on the held-out split after each epoch when early stopping
+        (``nan`` for a diverged epoch); None otherwise.
+
+    best_validation_score_ : float or None
+        The best of ``validation_scores_``; None without early stopping.
+
+    t_ : int
+        Number of training samples seen by the stochastic solver.
+
+    coefs_ : list of ndarray of shape (n_fan_in, n_fan_out)
+        Weight matrix of each layer.
+
+    intercepts_ : list of ndarray of shape (n_fan_out,)
+        Bias vector of each layer.
+
+    sparsity_ : list of float
+        Fraction of the weights of each layer that are exactly zero.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+
+    n_iter_ : int
+        Number of epochs or iterations run by the last call to fit.
+
+    n_layers_ : int
+        Number of layers, input and output included.
+
+    n_outputs_ : int
+        Number of outputs.
+
+    out_activation_ : str
+        Name of the output activation.
+"""
+
+_CLASSES = """
+    classes_ : ndarray or list of ndarray of shape (n_classes,)
+        Class labels for each output.
+"""
+
+_NOTES = r"""
+    Notes
+    -----
+    With sample weights :math:`s_i` the objective is, for every solver and
+    batch size,
+
+    .. math::
+
+        \tilde J(W, b) = \frac{\sum_i s_i\, \mathrm{loss}_i
+                               + \alpha\, \Omega(W)}{\sum_i s_i}.
+
+    A mini-batch step uses the batch's weighted mean loss gradient plus
+    :math:`\alpha \nabla\Omega(W) / \sum_i s_i` with the sum over the whole fit
+    (or ``partial_fit`` call).  With "lbfgs" and ``penalty="l2"`` this is
+    exactly scikit-learn's MLP objective; scikit-learn's "sgd" and "adam" divide
+    the penalty by the mini-batch's weight sum instead, which makes their L2
+    ``n / batch_size`` times stronger.  skreg deliberately keeps one objective,
+    so a value of ``alpha`` means the same model whatever the solver.
+
+    The squared error of a multi-output regressor is
+    :math:`\frac12 \sum_j (z_j - y_j)^2` per sample, whose gradient is exactly
+    :math:`z - y` (scikit-learn averages the loss over outputs but not its
+    gradient, scikit-learn issue 8349).
+"""
+
+_EXAMPLES = {
+    "classifier": """
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skreg import RegularizedMLPClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = RegularizedMLPClassifier(hidden_layer_sizes=(), solver="lbfgs",
+    ...                                penalty="l1", alpha=5.0).fit(X, y)
+    >>> clf.score(X, y) > 0.9
+    True
+    >>> bool((clf.coefs_[0] == 0).any())
+    True
+""",
+    "regressor": """
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from skreg import RegularizedMLPRegressor
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> reg = RegularizedMLPRegressor(hidden_layer_sizes=(), solver="lbfgs",
+    ...                               penalty="l2", alpha=1.0).fit(X, y)
+    >>> round(reg.score(X, y), 2)
+    0.45
+""",
+}
+
+
+def _compose(kind):
+    loss = _LOSS if kind == "regressor" else ""
+    classes = _CLASSES if kind == "classifier" else ""
+    return (
+        _SUMMARY[kind]
+        + "\n    Parameters\n    ----------"
+        + loss
+        + _PARAMETERS
+        + _ATTRIBUTES
+        + classes
+        + "\n    See Also\n    --------\n"
+        + "    sklearn.neural_network.MLPClassifier, sklearn.neural_network.MLPRegressor\n"
+        + _NOTES
+        + _EXAMPLES[kind]
+    )
+
+
+CLASSIFIER = _compose("classifier")
+REGRESSOR = _compose("regressor")

@@ -1,0 +1,171 @@
+"""Full-batch training with scipy's L-BFGS-B.
+
+Smooth penalties (None, "l2") are minimised directly.  Penalties with an L1
+part are made smooth by splitting every weight into positive and negative parts,
+``W = U - V`` with ``U, V >= 0``, so that ``|W| = U + V`` at the optimum; the
+bounds are handled by L-BFGS-B and weights that reach ``U = V = 0`` are exactly
+zero, which a subgradient method would never give.
+"""
+
+import warnings
+
+import numpy as np
+import scipy.optimize
+from sklearn.exceptions import ConvergenceWarning
+
+from ._network import Workspace, loss_and_gradient
+
+
+class _Packing:
+    """Maps the parameter lists to one flat vector and back.
+
+    The vector holds the coefficients (twice, as ``U`` then ``V``, when
+    ``split``) and then the intercepts, each layer row-major.
+    """
+
+    def __init__(self, coefs, intercepts, split):
+        self.coef_shapes = [c.shape for c in coefs]
+        self.coef_sizes = [c.size for c in coefs]
+        self.n_coef = sum(self.coef_sizes)
+        self.intercept_sizes = [b.size for b in intercepts]
+        self.split = split
+
+    def pack(self, coefs, intercepts):
+        W = np.concatenate([c.ravel() for c in coefs])
+        b = np.concatenate([i.ravel() for i in intercepts])
+        if self.split:
+            return np.concatenate([np.maximum(W, 0), np.maximum(-W, 0), b])
+        return np.concatenate([W, b])
+
+    def weights(self, theta):
+        """The flat weight vector W (U - V when split)."""
+        n = self.n_coef
+        if self.split:
+            return theta[:n] - theta[n : 2 * n]
+        return theta[:n]
+
+    def unpack(self, theta):
+        W = self.weights(theta)
+        coefs = _split_sizes(W, self.coef_sizes)
+        coefs = [c.reshape(s) for c, s in zip(coefs, self.coef_shapes)]
+        offset = 2 * self.n_coef if self.split else self.n_coef
+        intercepts = _split_sizes(theta[offset:], self.intercept_sizes)
+        return coefs, intercepts
+
+    def bounds(self):
+        if not self.split:
+            return None
+        n_free = sum(self.intercept_sizes)
+        return [(0, None)] * (2 * self.n_coef) + [(None, None)] * n_free
+
+
+def _split_sizes(flat, sizes):
+    return np.split(flat, np.cumsum(sizes)[:-1])
+
+
+class _Objective:
+    """``J(theta) = (sum_i s_i loss_i + alpha * Omega(W)) / sum_i s_i``."""
+
+    def __init__(self, packing, X, Y, sample_weight, activation, loss, penalty, alpha):
+        self.packing = packing
+        self.X, self.Y, self.sample_weight = X, Y, sample_weight
+        self.activation, self.loss = activation, loss
+        self.penalty, self.alpha = penalty, alpha
+        self.weight_sum = (
+            X.shape[0] if sample_weight is None else float(sample_weight.sum())
+        )
+        self.dtype = None
+        self.workspace = None
+        self.data_value = np.nan
+
+    def __call__(self, theta):
+        coefs, intercepts = self.packing.unpack(theta.astype(self.dtype, copy=False))
+        if self.workspace is None:
+            self.workspace = Workspace.for_params(coefs, self.X.shape[0])
+        data, coef_grads, intercept_grads = loss_and_gradient(
+            coefs, intercepts, self.X, self.Y, self.sample_weight,
+            self.activation, self.loss, self.workspace,
+        )  # fmt: skip
+        self.data_value = data / self.weight_sum
+        grad_W = np.concatenate([g.ravel() for g in coef_grads]).astype(np.float64)
+        grad_b = np.concatenate([g.ravel() for g in intercept_grads])
+        value, grad_W = self._add_penalty(data, grad_W, theta)
+        scale = 1.0 / self.weight_sum
+        return value * scale, self._full_gradient(grad_W, grad_b) * scale
+
+    def _add_penalty(self, data, grad_W, theta):
+        n = self.packing.n_coef
+        W = self.packing.weights(theta)
+        l1, l2 = self.penalty.l1 * self.alpha, self.penalty.l2 * self.alpha
+        value = data + 0.5 * l2 * float(W @ W)
+        grad_W = grad_W + l2 * W
+        if not self.packing.split:
+            return value, grad_W
+        UV = theta[: 2 * n]
+        return value + l1 * float(UV.sum()), grad_W
+
+    def _full_gradient(self, grad_W, grad_b):
+        if not self.packing.split:
+            return np.concatenate([grad_W, grad_b])
+        l1 = self.penalty.l1 * self.alpha
+        return np.concatenate([grad_W + l1, l1 - grad_W, grad_b])
+
+
+def fit_lbfgs(
+    coefs, intercepts, X, Y, sample_weight, *, activation, loss, penalty, alpha,
+    max_iter, max_fun, tol, verbose=False,
+):  # fmt: skip
+    """Minimise the regularized objective from the given starting point.
+
+    Returns
+    -------
+    coefs, intercepts : list of ndarray
+        The solution, in the dtype of the input parameters.
+    result : dict
+        ``n_iter``, ``loss`` (objective), ``loss_curve`` (objective per
+        iteration) and ``data_loss_curve`` (data term per iteration).
+    """
+    dtype = coefs[0].dtype
+    packing = _Packing(coefs, intercepts, split=not penalty.is_smooth)
+    objective = _Objective(packing, X, Y, sample_weight, activation, loss, penalty, alpha)
+    objective.dtype = dtype
+    theta0 = packing.pack(coefs, intercepts).astype(np.float64)
+    curve, data_curve = [], []
+
+    def record(intermediate_result):
+        curve.append(float(intermediate_result.fun))
+        data_curve.append(float(objective.data_value))
+        if verbose:
+            print("Iteration %d, loss = %.8f" % (len(curve), curve[-1]))
+
+    result = scipy.optimize.minimize(
+        objective, theta0, method="L-BFGS-B", jac=True, bounds=packing.bounds(),
+        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+        callback=record,
+    )  # fmt: skip
+    n_iter = min(result.nit, max_iter)
+    if result.status != 0:
+        _warn_not_converged(result, n_iter, max_iter)
+    coefs, intercepts = packing.unpack(result.x)
+    coefs = [c.astype(dtype) for c in coefs]
+    intercepts = [b.astype(dtype) for b in intercepts]
+    info = {
+        "n_iter": n_iter,
+        "loss": float(result.fun),
+        "loss_curve": curve,
+        "data_loss_curve": data_curve,
+    }
+    return coefs, intercepts, info
+
+
+def _warn_not_converged(result, n_iter, max_iter):
+    message = (
+        f"lbfgs failed to converge after {n_iter} iteration(s) "
+        f"(status={result.status}):\n{result.message}\n"
+    )
+    if n_iter == max_iter:
+        message += (
+            "\nIncrease the number of iterations to improve the convergence "
+            f"(max_iter={max_iter})."
+        )
+    warnings.warn(message, ConvergenceWarning, stacklevel=3)

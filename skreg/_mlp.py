@@ -1,0 +1,665 @@
+"""The estimators: validate -> build -> solve -> store."""
+
+import warnings
+from abc import ABC, abstractmethod
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    RegressorMixin,
+    _fit_context,
+    is_classifier,
+)
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils import check_random_state, column_or_1d, shuffle
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import (
+    _check_partial_fit_first_call,
+    type_of_target,
+    unique_labels,
+)
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
+
+from . import _docstrings
+from ._lbfgs import fit_lbfgs
+from ._losses import LOSSES
+from ._network import Workspace, predict_output
+from ._optimizers import AdamOptimizer, SGDOptimizer
+from ._penalties import PENALTY_NAMES, make_penalty
+from ._state import restore_state_on_error
+from ._stochastic import resolve_batch_size, run_epoch
+
+_STOCHASTIC_SOLVERS = ("sgd", "adam")
+
+
+class _BaseRegularizedMLP(BaseEstimator, ABC):
+    """Shared training code of the two estimators."""
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
+        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "penalty": [StrOptions(set(PENALTY_NAMES)), None],
+        "l1_ratio": [Interval(Real, 0, 1, closed="both")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    @abstractmethod
+    def __init__(
+        self, hidden_layer_sizes, activation, solver, alpha, penalty, l1_ratio,
+        batch_size, learning_rate, learning_rate_init, power_t, max_iter, loss,
+        shuffle, random_state, tol, verbose, warm_start, momentum,
+        nesterovs_momentum, early_stopping, validation_fraction, beta_1, beta_2,
+        epsilon, n_iter_no_change, max_fun,
+    ):  # fmt: skip
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.penalty = penalty
+        self.l1_ratio = l1_ratio
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.loss = loss
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+
+    # ------------------------------------------------------------------ fit
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to data matrix X and target(s) y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The target values (class labels in classification, real numbers in
+            regression).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights; the objective is normalised by their sum.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        with restore_state_on_error(self):
+            return self._fit(X, y, sample_weight, incremental=False)
+
+    def _fit(self, X, y, sample_weight, incremental):
+        hidden_sizes = self._hidden_sizes()
+        first_pass = not hasattr(self, "coefs_") or (
+            not self.warm_start and not incremental
+        )
+        X, Y = self._validate_input(X, y, incremental, reset=first_pass)
+        Y = Y.reshape(X.shape[0], -1).astype(X.dtype, copy=False)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        layer_units = [X.shape[1], *hidden_sizes, Y.shape[1]]
+        self._random_state = check_random_state(self.random_state)
+        if first_pass:
+            self._initialize(Y, layer_units, X.dtype)
+        else:
+            self._check_warm_start_shapes(layer_units)
+        if self.solver in _STOCHASTIC_SOLVERS:
+            self._fit_stochastic(X, Y, sample_weight, layer_units, incremental)
+        else:
+            self._fit_lbfgs(X, Y, sample_weight)
+        self._check_finite_weights()
+        self.sparsity_ = [float(np.mean(W == 0)) for W in self.coefs_]
+        return self
+
+    def _hidden_sizes(self):
+        sizes = self.hidden_layer_sizes
+        sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]
+        if any(
+            not isinstance(s, Integral | np.integer) or isinstance(s, bool) or s <= 0
+            for s in sizes
+        ):
+            raise ValueError(
+                f"hidden_layer_sizes must be positive integers, got {sizes}."
+            )
+        return [int(s) for s in sizes]
+
+    def _initialize(self, Y, layer_units, dtype):
+        self.n_iter_ = 0
+        self.t_ = 0
+        self.n_outputs_ = Y.shape[1]
+        self.n_layers_ = len(layer_units)
+        self.out_activation_ = self._output_activation()
+        self.coefs_, self.intercepts_ = [], []
+        for fan_in, fan_out in zip(layer_units[:-1], layer_units[1:]):
+            coef, intercept = self._init_coef(fan_in, fan_out, dtype)
+            self.coefs_.append(coef)
+            self.intercepts_.append(intercept)
+        self._best_coefs = [c.copy() for c in self.coefs_]
+        self._best_intercepts = [b.copy() for b in self.intercepts_]
+        self.loss_curve_, self.data_loss_curve_, self.penalty_curve_ = [], [], []
+        self._no_improvement_count = 0
+        if self.solver in _STOCHASTIC_SOLVERS and self.early_stopping:
+            self.validation_scores_ = []
+            self.best_validation_score_ = -np.inf
+            self.best_loss_ = None
+        else:
+            self.best_loss_ = np.inf
+            self.validation_scores_ = None
+            self.best_validation_score_ = None
+
+    def _init_coef(self, fan_in, fan_out, dtype):
+        # Glorot & Bengio (2010) uniform initialisation, as scikit-learn's MLP.
+        factor = 2.0 if self.activation == "logistic" else 6.0
+        bound = np.sqrt(factor / (fan_in + fan_out))
+        coef = self._random_state.uniform(-bound, bound, (fan_in, fan_out))
+        intercept = self._random_state.uniform(-bound, bound, fan_out)
+        return coef.astype(dtype, copy=False), intercept.astype(dtype, copy=False)
+
+    def _check_warm_start_shapes(self, layer_units):
+        fitted = [self.coefs_[0].shape[0]] + [c.shape[1] for c in self.coefs_]
+        if fitted != layer_units:
+            raise ValueError(
+                "warm_start and partial_fit need the same network as the previous "
+                f"fit: its layer sizes were {fitted}, this call needs {layer_units}. "
+                "Set warm_start=False to start from scratch."
+            )
+
+    def _check_finite_weights(self):
+        if not all(np.isfinite(w).all() for w in self.coefs_ + self.intercepts_):
+            raise ValueError(
+                "Solver produced non-finite parameter weights. The input data may "
+                "contain large values and need to be preprocessed."
+            )
+
+    # ---------------------------------------------------------------- lbfgs
+    def _fit_lbfgs(self, X, Y, sample_weight):
+        self.coefs_, self.intercepts_, info = fit_lbfgs(
+            self.coefs_, self.intercepts_, X, Y, sample_weight,
+            activation=self.activation, loss=LOSSES[self.out_activation_],
+            penalty=self._penalty(), alpha=self.alpha, max_iter=self.max_iter,
+            max_fun=self.max_fun, tol=self.tol, verbose=bool(self.verbose),
+        )  # fmt: skip
+        self.n_iter_ = info["n_iter"]
+        self.loss_ = info["loss"]
+        self.loss_curve_ = info["loss_curve"]
+        self.data_loss_curve_ = info["data_loss_curve"]
+        self.penalty_curve_ = [
+            total - data for total, data in zip(self.loss_curve_, self.data_loss_curve_)
+        ]
+        self.best_loss_ = min(self.loss_curve_, default=self.loss_)
+
+    def _penalty(self):
+        return make_penalty(self.penalty, self.l1_ratio)
+
+    # ----------------------------------------------------------- sgd / adam
+    def _fit_stochastic(self, X, Y, sample_weight, layer_units, incremental):
+        if self.early_stopping and incremental:
+            raise ValueError("partial_fit does not support early_stopping=True")
+        if not incremental or not hasattr(self, "_optimizer"):
+            self._optimizer = self._make_optimizer()
+        X, Y, sample_weight, validation = self._split_validation(X, Y, sample_weight)
+        batch_size = resolve_batch_size(self.batch_size, X.shape[0])
+        workspace = Workspace(layer_units, batch_size, X.dtype)
+        sample_idx = np.arange(X.shape[0])
+        self.n_iter_ = 0
+        try:
+            for _ in range(self.max_iter):
+                if self.shuffle:
+                    sample_idx = shuffle(sample_idx, random_state=self._random_state)
+                epoch = run_epoch(
+                    self.coefs_, self.intercepts_, X, Y, sample_weight, sample_idx,
+                    batch_size, activation=self.activation,
+                    loss=LOSSES[self.out_activation_], penalty=self._penalty(),
+                    alpha=self.alpha, optimizer=self._optimizer,
+                    workspace=workspace, shuffled=self.shuffle,
+                )  # fmt: skip
+                if self._end_epoch(epoch, X.shape[0], validation) or incremental:
+                    break
+                if self.n_iter_ == self.max_iter:
+                    warnings.warn(
+                        f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
+                        "reached and the optimization hasn't converged yet.",
+                        ConvergenceWarning,
+                    )
+        except KeyboardInterrupt:
+            warnings.warn("Training interrupted by user.")
+        if validation is not None:
+            self.coefs_, self.intercepts_ = self._best_coefs, self._best_intercepts
+
+    def _make_optimizer(self):
+        params = self.coefs_ + self.intercepts_
+        if self.solver == "sgd":
+            return SGDOptimizer(
+                params, self.learning_rate_init, self.learning_rate,
+                self.momentum, self.nesterovs_momentum, self.power_t,
+            )  # fmt: skip
+        return AdamOptimizer(
+            params, self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon
+        )
+
+    def _end_epoch(self, epoch, n_samples, validation):
+        """Record the epoch; return True when training should stop."""
+        self.n_iter_ += 1
+        self.t_ += n_samples
+        self.loss_ = epoch.loss
+        self.loss_curve_.append(epoch.loss)
+        self.data_loss_curve_.append(epoch.data_loss)
+        self.penalty_curve_.append(epoch.penalty)
+        if self.verbose:
+            print(
+                "Iteration %d, loss = %.8f (data %.8f, penalty %.8f)"
+                % (self.n_iter_, epoch.loss, epoch.data_loss, epoch.penalty)
+            )
+        self._update_no_improvement_count(validation)
+        self._optimizer.iteration_ends(self.t_)
+        if self._no_improvement_count <= self.n_iter_no_change:
+            return False
+        watched = "Validation score" if validation is not None else "Training loss"
+        message = (
+            f"{watched} did not improve more than tol={self.tol:f} for "
+            f"{self.n_iter_no_change} consecutive epochs."
+        )
+        stop, action = self._optimizer.trigger_stopping()
+        if self.verbose:
+            print(message, action)
+        self._no_improvement_count = 0 if not stop else self._no_improvement_count
+        return stop
+
+    def _update_no_improvement_count(self, validation):
+        if validation is None:
+            last = self.loss_curve_[-1]
+            improved = last <= self.best_loss_ - self.tol
+            self.best_loss_ = min(self.best_loss_, last)
+        else:
+            last = self._validation_score(*validation)
+            improved = last >= self.best_validation_score_ + self.tol
+            if last > self.best_validation_score_:
+                self.best_validation_score_ = last
+                self._best_coefs = [c.copy() for c in self.coefs_]
+                self._best_intercepts = [b.copy() for b in self.intercepts_]
+        self._no_improvement_count = 0 if improved else self._no_improvement_count + 1
+
+    def _validation_score(self, X_val, y_val, sw_val):
+        score = self._score(X_val, y_val, sw_val)
+        if not np.isfinite(score):
+            warnings.warn(
+                f"Epoch {self.n_iter_}: the validation score is not finite; the "
+                "fit is diverging (try a smaller learning_rate_init). Recorded as "
+                "nan; the best finite weights are kept.",
+                ConvergenceWarning,
+            )
+            score = np.nan
+        self.validation_scores_.append(score)
+        if self.verbose:
+            print("Validation score: %f" % score)
+        return score
+
+    def _split_validation(self, X, Y, sample_weight):
+        """Hold out ``validation_fraction`` of the data when early stopping."""
+        if not self.early_stopping:
+            return X, Y, sample_weight, None
+        stratify = self._stratify_labels(Y)
+        arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
+        n_val = int(np.ceil(self.validation_fraction * X.shape[0]))
+        if n_val < 2 or n_val >= X.shape[0]:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' "
+                "or the size of your dataset."
+            )
+        parts = train_test_split(
+            *arrays, random_state=self._random_state,
+            test_size=self.validation_fraction, stratify=stratify,
+        )  # fmt: skip
+        train, val = parts[0::2], parts[1::2]
+        sw_train = train[2] if sample_weight is not None else None
+        sw_val = val[2] if sample_weight is not None else None
+        y_val = self._decode_targets(val[1])
+        return train[0], train[1], sw_train, (val[0], y_val, sw_val)
+
+    def _stratify_labels(self, Y):
+        return None
+
+    def _decode_targets(self, Y):
+        return Y
+
+    # -------------------------------------------------------------- predict
+    def _forward_pass_fast(self, X, check_input=True):
+        if check_input:
+            X = validate_data(
+                self, X, accept_sparse=["csr", "csc"],
+                dtype=(np.float64, np.float32), reset=False,
+            )  # fmt: skip
+        return predict_output(
+            self.coefs_, self.intercepts_, X, self.activation,
+            LOSSES[self.out_activation_],
+        )  # fmt: skip
+
+    def _score_with_function(self, X, y, sample_weight, score_function):
+        y_pred = self._predict(X, check_input=False)
+        if np.issubdtype(y_pred.dtype, np.floating) and not np.isfinite(y_pred).all():
+            return np.nan
+        return score_function(y, y_pred, sample_weight=sample_weight)
+
+    def _check_solver(self):
+        if self.solver not in _STOCHASTIC_SOLVERS:
+            raise AttributeError(
+                "partial_fit is only available for stochastic optimizers. "
+                f"{self.solver} is not stochastic."
+            )
+        return True
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+class RegularizedMLPClassifier(ClassifierMixin, _BaseRegularizedMLP):
+    __doc__ = _docstrings.CLASSIFIER
+
+    def __init__(
+        self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam",
+        alpha=0.0001, penalty="l2", l1_ratio=0.5, batch_size="auto",
+        learning_rate="constant", learning_rate_init=0.001, power_t=0.5,
+        max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False,
+        warm_start=False, momentum=0.9, nesterovs_momentum=True,
+        early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999,
+        epsilon=1e-8, n_iter_no_change=10, max_fun=15000,
+    ):  # fmt: skip
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes, activation=activation,
+            solver=solver, alpha=alpha, penalty=penalty, l1_ratio=l1_ratio,
+            batch_size=batch_size, learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init, power_t=power_t,
+            max_iter=max_iter, loss="log_loss", shuffle=shuffle,
+            random_state=random_state, tol=tol, verbose=verbose,
+            warm_start=warm_start, momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping,
+            validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2,
+            epsilon=epsilon, n_iter_no_change=n_iter_no_change, max_fun=max_fun,
+        )  # fmt: skip
+
+    def _output_activation(self):
+        if self._label_binarizer.y_type_ == "multiclass":
+            return "softmax"
+        return "logistic"
+
+    def _validate_input(self, X, y, incremental, reset):
+        X, y = validate_data(
+            self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
+            dtype=(np.float64, np.float32), reset=reset,
+        )  # fmt: skip
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
+            self._label_binarizer = LabelBinarizer().fit(y)
+            self.classes_ = self._label_binarizer.classes_
+        else:
+            self._check_known_classes(y)
+        return X, self._label_binarizer.transform(y)
+
+    def _check_known_classes(self, y):
+        classes = unique_labels(y)
+        if self.warm_start:
+            if set(classes) != set(self.classes_):
+                raise ValueError(
+                    "warm_start can only be used where `y` has the same classes as "
+                    f"in the previous call to fit. Previously got {self.classes_}, "
+                    f"`y` has {classes}"
+                )
+        elif len(np.setdiff1d(classes, self.classes_, assume_unique=True)):
+            raise ValueError(
+                f"`y` has classes not in `self.classes_`. `self.classes_` has "
+                f"{self.classes_}. 'y' has {classes}."
+            )
+
+    def _stratify_labels(self, Y):
+        if self._label_binarizer.y_type_.startswith("multilabel"):
+            return None
+        return Y.argmax(axis=1) if Y.shape[1] > 1 else Y[:, 0]
+
+    def _decode_targets(self, Y):
+        return self._label_binarizer.inverse_transform(Y)
+
+    @available_if(lambda est: est._check_solver())
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """Update the model with a single epoch over the given data.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+        classes : array of shape (n_classes,), default=None
+            Classes across all calls to partial_fit; required on the first call
+            (not for multilabel targets).
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        with restore_state_on_error(self):
+            if _check_partial_fit_first_call(self, classes):
+                self._label_binarizer = LabelBinarizer()
+                if type_of_target(y).startswith("multilabel"):
+                    self._label_binarizer.fit(y)
+                else:
+                    self._label_binarizer.fit(classes)
+            return self._fit(X, y, sample_weight, incremental=True)
+
+    def predict(self, X):
+        """Predict using the multi-layer perceptron classifier.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            The predicted classes.
+        """
+        check_is_fitted(self)
+        return self._predict(X)
+
+    def _predict(self, X, check_input=True):
+        y_pred = self._forward_pass_fast(X, check_input=check_input)
+        if self.n_outputs_ == 1:
+            y_pred = y_pred.ravel()
+        return self._label_binarizer.inverse_transform(y_pred)
+
+    def _score(self, X, y, sample_weight=None):
+        return self._score_with_function(X, y, sample_weight, accuracy_score)
+
+    def predict_proba(self, X):
+        """Probability estimates.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y_prob : ndarray of shape (n_samples, n_classes)
+            The probability of each class, in the order of ``classes_``.
+        """
+        check_is_fitted(self)
+        y_pred = self._forward_pass_fast(X)
+        if self.n_outputs_ == 1:
+            return np.column_stack([1 - y_pred[:, 0], y_pred[:, 0]])
+        return y_pred
+
+    def predict_log_proba(self, X):
+        """Log of the probability estimates, ``log(predict_proba(X))``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        log_y_prob : ndarray of shape (n_samples, n_classes)
+            The log-probability of each class, in the order of ``classes_``.
+        """
+        y_prob = self.predict_proba(X)
+        with np.errstate(divide="ignore"):
+            return np.log(y_prob, out=y_prob)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+
+class RegularizedMLPRegressor(RegressorMixin, _BaseRegularizedMLP):
+    __doc__ = _docstrings.REGRESSOR
+
+    _parameter_constraints: dict = {
+        **_BaseRegularizedMLP._parameter_constraints,
+        "loss": [StrOptions({"squared_error", "poisson"})],
+    }
+
+    def __init__(
+        self, loss="squared_error", hidden_layer_sizes=(100,), activation="relu", *,
+        solver="adam", alpha=0.0001, penalty="l2", l1_ratio=0.5,
+        batch_size="auto", learning_rate="constant", learning_rate_init=0.001,
+        power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4,
+        verbose=False, warm_start=False, momentum=0.9, nesterovs_momentum=True,
+        early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999,
+        epsilon=1e-8, n_iter_no_change=10, max_fun=15000,
+    ):  # fmt: skip
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes, activation=activation,
+            solver=solver, alpha=alpha, penalty=penalty, l1_ratio=l1_ratio,
+            batch_size=batch_size, learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init, power_t=power_t,
+            max_iter=max_iter, loss=loss, shuffle=shuffle,
+            random_state=random_state, tol=tol, verbose=verbose,
+            warm_start=warm_start, momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping,
+            validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2,
+            epsilon=epsilon, n_iter_no_change=n_iter_no_change, max_fun=max_fun,
+        )  # fmt: skip
+
+    def _output_activation(self):
+        return "exp" if self.loss == "poisson" else "identity"
+
+    def _validate_input(self, X, y, incremental, reset):
+        X, y = validate_data(
+            self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
+            y_numeric=True, dtype=(np.float64, np.float32), reset=reset,
+        )  # fmt: skip
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        if self.loss == "poisson" and np.any(y < 0):
+            raise ValueError(
+                "Some value(s) of y are negative which is not allowed for "
+                "loss='poisson'."
+            )
+        return X, y
+
+    @available_if(lambda est: est._check_solver())
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Update the model with a single epoch over the given data.
+
+        Unlike scikit-learn's ``MLPRegressor``, this is rejected for
+        ``solver="lbfgs"`` (as the classifier does), since L-BFGS is not an
+        incremental method.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        with restore_state_on_error(self):
+            return self._fit(X, y, sample_weight, incremental=True)
+
+    def predict(self, X):
+        """Predict using the multi-layer perceptron model.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The predicted values.
+        """
+        check_is_fitted(self)
+        return self._predict(X)
+
+    def _predict(self, X, check_input=True):
+        y_pred = self._forward_pass_fast(X, check_input=check_input)
+        return y_pred.ravel() if y_pred.shape[1] == 1 else y_pred
+
+    def _score(self, X, y, sample_weight=None):
+        return self._score_with_function(X, y, sample_weight, r2_score)

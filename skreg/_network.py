@@ -1,0 +1,156 @@
+"""Forward and backward passes of a multi-layer perceptron (MATH.md section 1).
+
+These are pure functions of the parameters and the data: they compute the data
+term ``sum_i s_i loss_i`` and its gradient, and never see ``alpha`` (the penalty
+lives in ``_penalties``).  Buffers for activations, deltas and gradients can be
+preallocated once in a :class:`Workspace` and reused for every mini-batch.
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._activations import ACTIVATIONS, DERIVATIVES
+
+
+class Workspace:
+    """Reusable buffers for batches of up to ``max_rows`` samples.
+
+    Parameters
+    ----------
+    layer_units : list of int
+        Units of every layer, input first.
+    max_rows : int
+        Largest batch the buffers must hold.
+    dtype : numpy dtype
+        Floating dtype of the network.
+    """
+
+    def __init__(self, layer_units, max_rows, dtype):
+        self.max_rows = max_rows
+        fan_outs = layer_units[1:]
+        self.activations = [np.empty((max_rows, u), dtype) for u in fan_outs]
+        self.deltas = [np.empty((max_rows, u), dtype) for u in fan_outs]
+        self.coef_grads = [
+            np.empty((i, o), dtype) for i, o in zip(layer_units[:-1], fan_outs)
+        ]
+        self.intercept_grads = [np.empty(u, dtype) for u in fan_outs]
+
+    @classmethod
+    def for_params(cls, coefs, n_rows):
+        layer_units = [coefs[0].shape[0]] + [c.shape[1] for c in coefs]
+        return cls(layer_units, n_rows, coefs[0].dtype)
+
+
+def _dot_into(a, b, out=None):
+    """Return a @ b, written into ``out`` (no allocation for dense ``a``)."""
+    if out is None:
+        return np.asarray(a @ b)
+    if sp.issparse(a):
+        out[...] = a @ b
+    else:
+        np.matmul(a, b, out=out)
+    return out
+
+
+def forward(coefs, intercepts, X, activation, workspace=None):
+    """Forward pass: ``z(k) = x(k-1) W(k) + b(k)``, ``x(k) = g(z(k))``.
+
+    Parameters
+    ----------
+    coefs, intercepts : list of ndarray
+        Weights ``W(k)`` of shape (fan_in, fan_out) and biases ``b(k)``.
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        Input ``x(0)``.
+    activation : str
+        Name of the hidden activation.
+    workspace : Workspace, default=None
+        Buffers to write into; new arrays are allocated when None.
+
+    Returns
+    -------
+    layers : list of ndarray
+        ``[X, x(1), ..., x(L-1), z(L)]``: the hidden outputs and, last, the
+        output layer's pre-activation (logits), from which the loss is computed.
+    """
+    n_rows = X.shape[0]
+    hidden = ACTIVATIONS[activation]
+    layers = [X]
+    last = len(coefs) - 1
+    for k, (W, b) in enumerate(zip(coefs, intercepts)):
+        out = None if workspace is None else workspace.activations[k][:n_rows]
+        z = _dot_into(layers[-1], W, out)
+        z += b
+        layers.append(z if k == last else hidden(z))
+    return layers
+
+
+def backward(coefs, layers, delta_out, activation, workspace):
+    """Backward pass from the output delta ``dJ/dz(L)``.
+
+    ``grad_W(k) = x(k-1)^T delta(k)``, ``grad_b(k) = sum_rows delta(k)``,
+    ``delta(k-1) = g'(z(k-1)) * (delta(k) W(k)^T)``.
+
+    Returns
+    -------
+    coef_grads, intercept_grads : list of ndarray
+        Views into the workspace's gradient buffers.
+    """
+    derivative = DERIVATIVES[activation]
+    n_rows = delta_out.shape[0]
+    delta = delta_out
+    for k in range(len(coefs) - 1, -1, -1):
+        x_prev = layers[k]
+        grad_W = workspace.coef_grads[k]
+        if sp.issparse(x_prev):
+            grad_W[...] = x_prev.T @ delta
+        else:
+            np.matmul(x_prev.T, delta, out=grad_W)
+        np.sum(delta, axis=0, out=workspace.intercept_grads[k])
+        if k > 0:
+            prev_delta = workspace.deltas[k - 1][:n_rows]
+            np.matmul(delta, coefs[k].T, out=prev_delta)
+            derivative(layers[k], prev_delta)
+            delta = prev_delta
+    return workspace.coef_grads, workspace.intercept_grads
+
+
+def loss_and_gradient(
+    coefs, intercepts, X, Y, sample_weight, activation, loss, workspace=None
+):
+    """Data term ``sum_i s_i loss_i`` and its gradient (no penalty, no scaling).
+
+    Parameters
+    ----------
+    coefs, intercepts : list of ndarray
+        Network parameters.
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+    Y : ndarray of shape (n_samples, n_outputs)
+        Targets (0/1 indicators for classification).
+    sample_weight : ndarray of shape (n_samples,) or None
+    activation : str
+        Hidden activation.
+    loss : _Loss
+        The output loss (see ``_losses.LOSSES``).
+    workspace : Workspace, default=None
+
+    Returns
+    -------
+    value : float
+    coef_grads, intercept_grads : list of ndarray
+    """
+    n_rows = X.shape[0]
+    if workspace is None or workspace.max_rows < n_rows:
+        workspace = Workspace.for_params(coefs, n_rows)
+    layers = forward(coefs, intercepts, X, activation, workspace)
+    delta_out = workspace.deltas[-1][:n_rows]
+    value = loss.value_and_delta(layers[-1], Y, sample_weight, delta_out)
+    coef_grads, intercept_grads = backward(
+        coefs, layers, delta_out, activation, workspace
+    )
+    return value, coef_grads, intercept_grads
+
+
+def predict_output(coefs, intercepts, X, activation, loss):
+    """Return the network's prediction g_out(z(L)) for X (allocates its result)."""
+    logits = forward(coefs, intercepts, X, activation)[-1]
+    return loss.prediction(logits, out=logits)

@@ -1,0 +1,140 @@
+"""Stochastic optimizers: gradients in, in-place parameter updates out.
+
+Both keep their state in preallocated arrays and update the parameters in place,
+and both expose the step size they just used (a scalar for SGD, one value per
+coordinate for Adam) so that a penalty's proximal operator can be applied with
+the matching step (MATH.md section 5).
+"""
+
+import numpy as np
+
+
+class SGDOptimizer:
+    """Stochastic gradient descent with optional (Nesterov) momentum.
+
+    ``v <- momentum * v - lr * g``; the parameter moves by ``v``, or by
+    ``momentum * v - lr * g`` with Nesterov's momentum.
+
+    Parameters
+    ----------
+    params : list of ndarray
+        Parameters to update in place (coefs then intercepts).
+    learning_rate_init : float
+    lr_schedule : {"constant", "invscaling", "adaptive"}
+    momentum : float
+    nesterov : bool
+    power_t : float
+    """
+
+    def __init__(
+        self,
+        params,
+        learning_rate_init=0.1,
+        lr_schedule="constant",
+        momentum=0.9,
+        nesterov=True,
+        power_t=0.5,
+    ):
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate = float(learning_rate_init)
+        self.lr_schedule = lr_schedule
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.power_t = power_t
+        self.velocities = [np.zeros_like(p) for p in params]
+        self._scratch = [np.empty_like(p) for p in params]
+
+    def update(self, params, grads):
+        """Take one step in place."""
+        lr, mu = self.learning_rate, self.momentum
+        for param, grad, velocity, scratch in zip(
+            params, grads, self.velocities, self._scratch
+        ):
+            np.multiply(grad, lr, out=scratch)
+            velocity *= mu
+            velocity -= scratch
+            if self.nesterov:
+                param -= scratch
+                scratch[...] = velocity
+                scratch *= mu
+                param += scratch
+            else:
+                param += velocity
+
+    def step_size(self, index):
+        """Step used for parameter ``index`` in the last update."""
+        return self.learning_rate
+
+    def iteration_ends(self, time_step):
+        """Update the learning rate at the end of an epoch ("invscaling")."""
+        if self.lr_schedule == "invscaling":
+            self.learning_rate = (
+                float(self.learning_rate_init) / (time_step + 1) ** self.power_t
+            )
+
+    def trigger_stopping(self):
+        """Return (stop, message suffix); "adaptive" divides the rate by 5 instead."""
+        if self.lr_schedule != "adaptive":
+            return True, "Stopping."
+        if self.learning_rate <= 1e-6:
+            return True, "Learning rate too small. Stopping."
+        self.learning_rate /= 5.0
+        return False, "Setting learning rate to %f" % self.learning_rate
+
+
+class AdamOptimizer:
+    """Adam (Kingma and Ba, 2014) with bias-corrected step size.
+
+    Parameters
+    ----------
+    params : list of ndarray
+    learning_rate_init : float
+    beta_1, beta_2 : float
+    epsilon : float
+    """
+
+    def __init__(
+        self, params, learning_rate_init=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-8
+    ):
+        self.learning_rate_init = learning_rate_init
+        self.learning_rate = float(learning_rate_init)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.t = 0
+        self.ms = [np.zeros_like(p) for p in params]
+        self.vs = [np.zeros_like(p) for p in params]
+        self._steps = [np.empty_like(p) for p in params]
+
+    def update(self, params, grads):
+        """Take one step in place: ``param -= lr_t * m / (sqrt(v) + eps)``."""
+        self.t += 1
+        b1, b2 = self.beta_1, self.beta_2
+        self.learning_rate = (
+            self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
+        )
+        for param, grad, m, v, step in zip(
+            params, grads, self.ms, self.vs, self._steps
+        ):
+            m *= b1
+            np.multiply(grad, 1 - b1, out=step)
+            m += step
+            v *= b2
+            np.multiply(grad, grad, out=step)
+            step *= 1 - b2
+            v += step
+            # step = lr_t / (sqrt(v) + eps): the per-coordinate step size
+            np.sqrt(v, out=step)
+            step += self.epsilon
+            np.divide(self.learning_rate, step, out=step)
+            param -= step * m
+
+    def step_size(self, index):
+        """Per-coordinate steps used for parameter ``index`` in the last update."""
+        return self._steps[index]
+
+    def iteration_ends(self, time_step):
+        """Adam keeps its own schedule."""
+
+    def trigger_stopping(self):
+        return True, "Stopping."

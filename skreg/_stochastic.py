@@ -1,0 +1,92 @@
+"""One epoch of mini-batch training with a penalty (MATH.md section 2).
+
+A mini-batch B steps along
+
+    (sum_{i in B} s_i grad loss_i) / (sum_{i in B} s_i)  +  alpha * grad Omega(W) / S
+
+where S is the weight sum of the whole fit (or of the ``partial_fit`` call), so
+that a given alpha means the same objective for every batch size and solver.
+Smooth penalties enter through their gradient (L2 = weight decay, section 3);
+the others through their proximal operator after the step, with the step size
+the optimizer used (section 5).
+"""
+
+import warnings
+
+import numpy as np
+from sklearn.utils import _safe_indexing, gen_batches
+
+from ._network import loss_and_gradient
+
+
+class EpochResult:
+    """Sums over an epoch, each already divided by the fit's weight sum S."""
+
+    def __init__(self, data_loss, penalty):
+        self.data_loss = data_loss
+        self.penalty = penalty
+
+    @property
+    def loss(self):
+        return self.data_loss + self.penalty
+
+
+def resolve_batch_size(batch_size, n_samples):
+    """``"auto"`` is min(200, n_samples); larger sizes are clipped with a warning."""
+    if batch_size == "auto":
+        return min(200, n_samples)
+    if batch_size > n_samples:
+        warnings.warn(
+            "Got `batch_size` less than 1 or larger than sample size. "
+            "It is going to be clipped",
+            stacklevel=4,
+        )
+    return int(np.clip(batch_size, 1, n_samples))
+
+
+def run_epoch(
+    coefs, intercepts, X, Y, sample_weight, sample_idx, batch_size, *,
+    activation, loss, penalty, alpha, optimizer, workspace, shuffled,
+):  # fmt: skip
+    """Train one pass over the data in mini-batches, updating params in place.
+
+    Returns
+    -------
+    EpochResult
+        Data term and penalty term of the objective, accumulated over batches.
+    """
+    n_samples = X.shape[0]
+    weight_sum = n_samples if sample_weight is None else float(sample_weight.sum())
+    strength = alpha / weight_sum if weight_sum > 0 else 0.0
+    params = coefs + intercepts
+    data_total = penalty_total = 0.0
+    for batch in gen_batches(n_samples, batch_size):
+        idx = sample_idx[batch] if shuffled else batch
+        X_batch = _safe_indexing(X, idx) if shuffled else X[batch]
+        sw_batch = None if sample_weight is None else sample_weight[idx]
+        batch_weight = X_batch.shape[0] if sw_batch is None else float(sw_batch.sum())
+        data, coef_grads, intercept_grads = loss_and_gradient(
+            coefs, intercepts, X_batch, Y[idx], sw_batch, activation, loss, workspace
+        )
+        data_total += data
+        # penalty at this batch's weights, weighted by the batch's share of S
+        if alpha and weight_sum > 0:
+            penalty_total += alpha * penalty.value(coefs) * batch_weight / weight_sum
+        _scale_data_gradient(coef_grads, intercept_grads, batch_weight)
+        if penalty.is_smooth:
+            for coef, grad in zip(coefs, coef_grads):
+                penalty.add_gradient(coef, grad, strength)
+        optimizer.update(params, coef_grads + intercept_grads)
+        if not penalty.is_smooth:
+            for i, coef in enumerate(coefs):
+                penalty.prox(coef, strength * optimizer.step_size(i))
+    if weight_sum == 0:
+        return EpochResult(0.0, 0.0)
+    return EpochResult(data_total / weight_sum, penalty_total / weight_sum)
+
+
+def _scale_data_gradient(coef_grads, intercept_grads, batch_weight):
+    """Turn the batch's gradient sum into its weighted mean."""
+    scale = 1.0 / batch_weight if batch_weight > 0 else 0.0
+    for grad in coef_grads + intercept_grads:
+        grad *= scale

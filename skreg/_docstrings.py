@@ -75,7 +75,9 @@ _PARAMETERS = """
         early-stopping split.  Pass an int for reproducible results.
 
     tol : float, default=1e-4
-        Tolerance of the stopping rules: the projected gradient for "lbfgs";
+        Tolerance of the stopping rules: the projected gradient for "lbfgs"
+        (whose relative-decrease test is also tightened to ``tol**2`` when
+        that is below scipy's default of 2.2e-9);
         the improvement of the training loss or validation score over
         ``n_iter_no_change`` epochs for "sgd" and "adam".
 

@@ -15,6 +15,11 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ._network import Workspace, loss_and_gradient
 
+# scipy's default relative-decrease tolerance.  A tight ``tol`` tightens it to
+# tol**2 (the objective changes quadratically near the optimum), so that a tight
+# tol is not cut short by the decrease test; the default tol leaves it as is.
+_SCIPY_DEFAULT_FTOL = 2.220446049250313e-09
+
 
 class _Packing:
     """Maps the parameter lists to one flat vector and back.
@@ -140,7 +145,10 @@ def fit_lbfgs(
 
     result = scipy.optimize.minimize(
         objective, theta0, method="L-BFGS-B", jac=True, bounds=packing.bounds(),
-        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+        options={
+            "maxfun": max_fun, "maxiter": max_iter, "gtol": tol,
+            "ftol": min(_SCIPY_DEFAULT_FTOL, tol**2),
+        },
         callback=record,
     )  # fmt: skip
     n_iter = min(result.nit, max_iter)

@@ -255,6 +255,7 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
             for _ in range(self.max_iter):
                 if self.shuffle:
                     sample_idx = shuffle(sample_idx, random_state=self._random_state)
+                last_finite = [p.copy() for p in self.coefs_ + self.intercepts_]
                 epoch = run_epoch(
                     self.coefs_, self.intercepts_, X, Y, sample_weight, sample_idx,
                     batch_size, activation=self.activation,
@@ -262,6 +263,8 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
                     alpha=self.alpha, optimizer=self._optimizer,
                     workspace=workspace, shuffled=self.shuffle,
                 )  # fmt: skip
+                if self._diverged(epoch, last_finite):
+                    break
                 if self._end_epoch(epoch, X.shape[0], validation) or incremental:
                     break
                 if self.n_iter_ == self.max_iter:
@@ -274,6 +277,22 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
             warnings.warn("Training interrupted by user.")
         if validation is not None:
             self.coefs_, self.intercepts_ = self._best_coefs, self._best_intercepts
+
+    def _diverged(self, epoch, last_finite):
+        """Restore the last finite weights and warn if the epoch blew up."""
+        params = self.coefs_ + self.intercepts_
+        if np.isfinite(epoch.loss) and all(np.isfinite(p).all() for p in params):
+            return False
+        for param, saved in zip(params, last_finite):
+            param[...] = saved
+        warnings.warn(
+            f"Training diverged in epoch {self.n_iter_ + 1}: the objective or the "
+            "weights became non-finite, so training stopped and the weights of the "
+            "previous epoch were kept. Try a smaller learning_rate_init or scale "
+            "the data.",
+            ConvergenceWarning,
+        )
+        return True
 
     def _make_optimizer(self):
         params = self.coefs_ + self.intercepts_

@@ -44,7 +44,6 @@ if _installed("sphinx_gallery") and os.path.exists(_GALLERY_README):
         "filename_pattern": "/plot_",
     }
 
-autodoc_default_options = {"members": True, "inherited-members": True}
 intersphinx_mapping = {
     "python": ("https://docs.python.org/3", None),
     "numpy": ("https://numpy.org/doc/stable", None),

@@ -8,12 +8,17 @@ study (the default)
 """
 
 import argparse
+import os
 import sys
 import time
 
 from . import __version__, _study
 
 _TOP_LEVEL_FLAGS = ("-h", "--help", "--version")
+
+
+def _alphas_text(alphas):
+    return ", ".join(f"{alpha:g}" for alpha in alphas)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -53,7 +58,7 @@ def _add_study(subparsers):
     )
     parser.add_argument(
         "--quick", action="store_true",
-        help=f"smaller grid: alpha in {_study.QUICK_ALPHAS}, 3 folds",
+        help=f"smaller grid: alpha = {_alphas_text(_study.QUICK_ALPHAS)}, 3 folds",
     )  # fmt: skip
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="print the table only"
@@ -138,14 +143,20 @@ def format_row(row, plus_minus="±"):
     ])  # fmt: skip
 
 
+def _describe_study(alphas, cv, out):
+    mlp = ", ".join(f"{k}={v!r}" for k, v in _study.MLP_PARAMS.items())
+    print(f"skreg {__version__} study: MLP({mlp}), alpha = {_alphas_text(alphas)}",
+          f"CV score: mean and std over {cv} folds; train: mean training score",
+          "zeros: fraction of the weights that are exactly 0\n",
+          sep="\n", file=out)  # fmt: skip
+
+
 def _run_study(args, out):
     alphas = _study.QUICK_ALPHAS if args.quick else _study.DEFAULT_ALPHAS
     cv = 3 if args.quick else 5
     pm = _plus_minus(out)
     if not args.quiet:
-        mlp = ", ".join(f"{k}={v!r}" for k, v in _study.MLP_PARAMS.items())
-        print(f"skreg {__version__} study: {cv}-fold CV, MLP({mlp})", file=out)
-        print(f"alpha in {alphas}; zeros = fraction of weights exactly 0\n", file=out)
+        _describe_study(alphas, cv, out)
     print(format_header(), file=out, flush=True)
     start = time.perf_counter()
     _study.run_study(
@@ -153,7 +164,7 @@ def _run_study(args, out):
         on_row=lambda row: print(format_row(row, pm), file=out, flush=True),
     )  # fmt: skip
     if not args.quiet:
-        print(f"\n{time.perf_counter() - start:.1f} s", file=out)
+        print(f"\nfinished in {time.perf_counter() - start:.1f} s", file=out)
     return 0
 
 
@@ -169,11 +180,19 @@ def main(argv=None):
     Returns
     -------
     status : int
-        The exit status (argument errors exit with status 2 directly).
+        The exit status: 0 on success, 1 when the output pipe closes early,
+        130 when interrupted (argument errors exit with status 2 directly).
     """
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(_with_default_command(argv))
-    return args.func(args, sys.stdout)
+    try:
+        return args.func(args, sys.stdout)
+    except BrokenPipeError:  # e.g. "skreg | head": stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        print("skreg: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

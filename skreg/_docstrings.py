@@ -156,7 +156,7 @@ _ATTRIBUTES = """
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
 
     n_iter_ : int
@@ -241,7 +241,8 @@ def _compose(kind):
         + _ATTRIBUTES
         + classes
         + "\n    See Also\n    --------\n"
-        + "    sklearn.neural_network.MLPClassifier, sklearn.neural_network.MLPRegressor\n"
+        + "    sklearn.neural_network.MLPClassifier\n"
+        + "    sklearn.neural_network.MLPRegressor\n"
         + _NOTES
         + _EXAMPLES[kind]
     )

@@ -132,7 +132,9 @@ def fit_lbfgs(
     """
     dtype = coefs[0].dtype
     packing = _Packing(coefs, intercepts, split=not penalty.is_smooth)
-    objective = _Objective(packing, X, Y, sample_weight, activation, loss, penalty, alpha)
+    objective = _Objective(
+        packing, X, Y, sample_weight, activation, loss, penalty, alpha
+    )
     objective.dtype = dtype
     theta0 = packing.pack(coefs, intercepts).astype(np.float64)
     curve, data_curve = [], []

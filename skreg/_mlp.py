@@ -10,7 +10,6 @@ from sklearn.base import (
     ClassifierMixin,
     RegressorMixin,
     _fit_context,
-    is_classifier,
 )
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, r2_score
@@ -55,7 +54,10 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
         "alpha": [Interval(Real, 0, None, closed="left")],
         "penalty": [StrOptions(set(PENALTY_NAMES)), None],
         "l1_ratio": [Interval(Real, 0, 1, closed="both")],
-        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
         "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "power_t": [Interval(Real, 0, None, closed="left")],

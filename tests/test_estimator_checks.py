@@ -4,7 +4,6 @@ The full-batch case of every stochastic check is exercised with "lbfgs" and with
 "adam"; no check is marked as an expected failure.
 """
 
-import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skreg import RegularizedMLPClassifier, RegularizedMLPRegressor

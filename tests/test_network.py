@@ -44,7 +44,13 @@ def _finite_difference(fun, theta, eps=1e-6):
     return grad
 
 
-OUTPUTS = [("identity", 2), ("exp", 2), ("logistic", 1), ("logistic", 3), ("softmax", 3)]
+OUTPUTS = [
+    ("identity", 2),
+    ("exp", 2),
+    ("logistic", 1),
+    ("logistic", 3),
+    ("softmax", 3),
+]
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)

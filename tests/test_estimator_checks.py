@@ -4,9 +4,13 @@ The full-batch case of every stochastic check is exercised with "lbfgs" and with
 "adam"; no check is marked as an expected failure.
 """
 
+import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skreg import RegularizedMLPClassifier, RegularizedMLPRegressor
+
+# the checks fit with few iterations on purpose
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 PENALTIES = [None, "l2", "l1", "elasticnet"]
 

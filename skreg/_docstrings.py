@@ -5,15 +5,17 @@ _SUMMARY = {
 
     A drop-in replacement for :class:`sklearn.neural_network.MLPClassifier`
     (same parameters, attributes and behaviour) with hand-written numpy
-    backpropagation, that adds ``penalty`` ("l2", "l1", "elasticnet" or None) and
-    ``l1_ratio``.  Sparse penalties give weights that are exactly zero.
+    backpropagation, that adds ``penalty`` ("l2", "l1", "elasticnet", "l0",
+    "group_lasso" or None) and ``l1_ratio``.  Sparse penalties give weights
+    that are exactly zero.
 """,
     "regressor": """Multi-layer perceptron regressor with a choice of weight penalty.
 
     A drop-in replacement for :class:`sklearn.neural_network.MLPRegressor`
     (same parameters, attributes and behaviour) with hand-written numpy
-    backpropagation, that adds ``penalty`` ("l2", "l1", "elasticnet" or None) and
-    ``l1_ratio``.  Sparse penalties give weights that are exactly zero.
+    backpropagation, that adds ``penalty`` ("l2", "l1", "elasticnet", "l0",
+    "group_lasso" or None) and ``l1_ratio``.  Sparse penalties give weights
+    that are exactly zero.
 """,
 }
 
@@ -41,10 +43,14 @@ _PARAMETERS = """
         Strength of the penalty, divided by the sum of sample weights (the
         number of samples when unweighted) for every solver and batch size.
 
-    penalty : {"l2", "l1", "elasticnet"} or None, default="l2"
+    penalty : {"l2", "l1", "elasticnet", "l0", "group_lasso"} or None, \
+            default="l2"
         The penalty on the weights (biases are never penalised):
         ``1/2 sum W**2``, ``sum |W|``, their mix
-        ``l1_ratio sum|W| + (1 - l1_ratio)/2 sum W**2``, or none.
+        ``l1_ratio sum|W| + (1 - l1_ratio)/2 sum W**2``, the number of non-zero
+        weights, the sum of the norms of each unit's outgoing weights (rows of
+        every ``coefs_[k]``), or none.  "l0" and "group_lasso" need
+        ``solver="sgd"`` or ``"adam"``.
 
     l1_ratio : float, default=0.5
         Share of the L1 part of the "elasticnet" penalty, in [0, 1].
@@ -152,6 +158,10 @@ _ATTRIBUTES = """
 
     sparsity_ : list of float
         Fraction of the weights of each layer that are exactly zero.
+
+    feature_importances_ : ndarray of shape (n_features_in_,)
+        Norm of each input feature's first-layer weights (zero for a feature
+        the network does not read).
 
     n_features_in_ : int
         Number of features seen during fit.

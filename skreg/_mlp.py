@@ -1,5 +1,6 @@
 """The estimators: validate -> build -> solve -> store."""
 
+import copy
 import warnings
 from abc import ABC, abstractmethod
 from numbers import Integral, Real
@@ -30,11 +31,12 @@ from sklearn.utils.validation import (
 )
 
 from . import _docstrings
+from ._compact import compact_network
 from ._lbfgs import fit_lbfgs
 from ._losses import LOSSES
 from ._network import Workspace, predict_output
 from ._optimizers import AdamOptimizer, SGDOptimizer
-from ._penalties import PENALTY_NAMES, make_penalty
+from ._penalties import PENALTY_NAMES, SOLVERS_FOR_PROX_ONLY_PENALTIES, make_penalty
 from ._state import restore_state_on_error
 from ._stochastic import resolve_batch_size, run_epoch
 
@@ -141,6 +143,7 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
 
     def _fit(self, X, y, sample_weight, incremental):
         hidden_sizes = self._hidden_sizes()
+        self._check_penalty_solver()
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
@@ -173,6 +176,15 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
                 f"hidden_layer_sizes must be positive integers, got {sizes}."
             )
         return [int(s) for s in sizes]
+
+    def _check_penalty_solver(self):
+        if self.solver == "lbfgs" and not self._penalty().supports_lbfgs:
+            raise ValueError(
+                f"penalty={self.penalty!r} is applied by a proximal step, which "
+                f"solver='lbfgs' does not take; use solver="
+                + " or ".join(repr(s) for s in SOLVERS_FOR_PROX_ONLY_PENALTIES)
+                + "."
+            )
 
     def _initialize(self, Y, layer_units, dtype):
         self.n_iter_ = 0
@@ -391,6 +403,56 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
 
     def _decode_targets(self, Y):
         return Y
+
+    # ------------------------------------------------------------- sparsity
+    @property
+    def feature_importances_(self):
+        """Norm of each input feature's first-layer weights, shape (n_features_in_,).
+
+        Zero for a feature the network does not read (for example one removed
+        by ``penalty="group_lasso"``), so that
+        :class:`~sklearn.feature_selection.SelectFromModel` can select features.
+        """
+        check_is_fitted(self)
+        return np.linalg.norm(self.coefs_[0], axis=1)
+
+    def compact(self, drop_features=False):
+        """Return an equivalent estimator without its dead hidden units.
+
+        Hidden units whose outgoing weights are all zero are removed; units
+        whose incoming weights are all zero output a constant, which is folded
+        into the next layer's biases before they are removed.  Predictions are
+        unchanged (up to rounding) and ``hidden_layer_sizes`` of the returned
+        estimator gives the new sizes.
+
+        Parameters
+        ----------
+        drop_features : bool, default=False
+            Also remove the input features whose first-layer weights are all
+            zero.  The returned estimator then expects only the kept columns,
+            ``X[:, selected_features_]``, and records their indices in
+            ``selected_features_``.
+
+        Returns
+        -------
+        estimator : object
+            A fitted copy of this estimator; this one is not modified.
+        """
+        check_is_fitted(self)
+        coefs, intercepts, kept = compact_network(
+            self.coefs_, self.intercepts_, self.activation, drop_features
+        )
+        compacted = copy.deepcopy(self)
+        for name in ("_optimizer", "_best_coefs", "_best_intercepts"):
+            vars(compacted).pop(name, None)
+        compacted.coefs_, compacted.intercepts_ = coefs, intercepts
+        compacted.hidden_layer_sizes = tuple(W.shape[1] for W in coefs[:-1])
+        compacted.sparsity_ = [float(np.mean(W == 0)) for W in coefs]
+        compacted.selected_features_ = kept
+        compacted.n_features_in_ = len(kept)
+        if hasattr(self, "feature_names_in_"):
+            compacted.feature_names_in_ = self.feature_names_in_[kept]
+        return compacted
 
     # -------------------------------------------------------------- predict
     def _forward_pass_fast(self, X, check_input=True):

@@ -62,8 +62,14 @@ class SGDOptimizer:
                 param += velocity
 
     def step_size(self, index):
-        """Step used for parameter ``index`` in the last update."""
-        return self.learning_rate
+        """Effective step of the last update, ``learning_rate / (1 - momentum)``.
+
+        With momentum, a steady gradient g moves the parameters by
+        ``learning_rate / (1 - momentum) * g`` per step (also with Nesterov's
+        momentum), so this is the step the proximal operator must use for its
+        fixed points to be those of the penalised objective.
+        """
+        return self.learning_rate / max(1.0 - self.momentum, 1e-12)
 
     def iteration_ends(self, time_step):
         """Update the learning rate at the end of an epoch ("invscaling")."""

@@ -21,6 +21,8 @@ def _instances():
             yield Estimator(penalty=penalty, solver="lbfgs", max_iter=100)
     yield RegularizedMLPClassifier(penalty="l1", max_iter=100)
     yield RegularizedMLPRegressor(penalty="elasticnet", max_iter=100)
+    yield RegularizedMLPClassifier(penalty="group_lasso", max_iter=100)
+    yield RegularizedMLPRegressor(penalty="l0", max_iter=100)
 
 
 @parametrize_with_checks(list(_instances()))

@@ -1,0 +1,196 @@
+"""Regularization paths: one fit per alpha, from strong to weak, warm-started."""
+
+import numpy as np
+from sklearn.base import clone, is_classifier
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils.validation import check_array
+
+
+class RegularizationPath:
+    """What :func:`regularization_path` found, one entry per alpha.
+
+    Attributes
+    ----------
+    alphas : ndarray of shape (n_alphas,)
+        The penalty strengths, in decreasing order (the order of the fits).
+    n_nonzero : ndarray of shape (n_alphas, n_layers - 1)
+        Number of non-zero weights in each layer.
+    selected_features : list of ndarray
+        Indices of the input features with a non-zero first-layer row.
+    train_scores, validation_scores : ndarray of shape (n_alphas,)
+        ``estimator.score`` on the training and the held-out data (``nan``
+        without held-out data).
+    coefs : list of list of ndarray or None
+        Copies of ``coefs_`` after each fit, when kept.
+    """
+
+    def __init__(
+        self,
+        alphas,
+        n_nonzero,
+        selected_features,
+        train_scores,
+        validation_scores,
+        coefs,
+    ):
+        self.alphas = alphas
+        self.n_nonzero = n_nonzero
+        self.selected_features = selected_features
+        self.train_scores = train_scores
+        self.validation_scores = validation_scores
+        self.coefs = coefs
+
+    @property
+    def n_selected_features(self):
+        """Number of selected input features for each alpha."""
+        return np.array([len(f) for f in self.selected_features])
+
+    def plot(self, axes=None):
+        """Draw non-zero weights and scores against alpha (needs matplotlib).
+
+        Parameters
+        ----------
+        axes : sequence of two matplotlib Axes, default=None
+            Where to draw; a new figure with two panels when None.
+
+        Returns
+        -------
+        axes : sequence of two matplotlib Axes
+        """
+        if axes is None:
+            plt = _import_pyplot()
+            _, axes = plt.subplots(1, 2, figsize=(10, 4))
+        left, right = axes
+        for layer in range(self.n_nonzero.shape[1]):
+            left.plot(
+                self.alphas,
+                self.n_nonzero[:, layer],
+                marker="o",
+                label=f"layer {layer + 1}",
+            )
+        left.plot(self.alphas, self.n_selected_features, "k--", label="input features")
+        left.set(xscale="log", xlabel="alpha", ylabel="non-zero weights / features")
+        left.legend()
+        right.plot(self.alphas, self.train_scores, marker="o", label="train")
+        right.plot(self.alphas, self.validation_scores, marker="o", label="validation")
+        right.set(xscale="log", xlabel="alpha", ylabel="score")
+        right.legend()
+        return axes
+
+
+def _import_pyplot():
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "plot() needs matplotlib: pip install matplotlib (or skreg[plot])"
+        ) from exc
+    return plt
+
+
+def default_alphas(X, y, classifier, n_alphas=10, alpha_min_ratio=1e-3):
+    r"""A log-spaced grid from ``alpha_max`` down to ``alpha_min_ratio * alpha_max``.
+
+    ``alpha_max = max |X_c^T Y_c|`` (centred inputs and targets, class
+    indicators for a classifier) is the smallest alpha at which the all-zero
+    weights are optimal for a linear model with an L1 penalty, in skreg's
+    scaling ``(sum_i loss_i + alpha |W|) / n``; for networks it is a heuristic
+    starting point.
+    """
+    X = check_array(X, accept_sparse=False, dtype=np.float64)
+    Y = LabelBinarizer().fit_transform(y) if classifier else np.asarray(y, float)
+    Y = Y.reshape(X.shape[0], -1)
+    correlation = (X - X.mean(axis=0)).T @ (Y - Y.mean(axis=0))
+    alpha_max = float(np.abs(correlation).max())
+    if alpha_max == 0:
+        alpha_max = 1.0
+    return np.geomspace(alpha_max, alpha_max * alpha_min_ratio, n_alphas)
+
+
+def regularization_path(
+    estimator,
+    X,
+    y,
+    alphas=None,
+    *,
+    n_alphas=10,
+    alpha_min_ratio=1e-3,
+    validation_fraction=0.2,
+    random_state=None,
+    keep_coefs=True,
+):
+    """Fit ``estimator`` along a decreasing grid of alpha with warm starts.
+
+    Each fit starts from the previous solution, as in the path algorithms of
+    linear models, so weights enter the model one by one as alpha decreases.
+    After a fit that zeroed a whole layer (a network with no gradient left),
+    the next fit starts from a fresh initialisation instead.
+
+    Parameters
+    ----------
+    estimator : RegularizedMLPClassifier or RegularizedMLPRegressor
+        The model (not modified; a clone is fitted).
+    X : array-like of shape (n_samples, n_features)
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+    alphas : array-like, default=None
+        Penalty strengths; sorted in decreasing order.  When None,
+        :func:`default_alphas` chooses ``n_alphas`` of them.
+    n_alphas : int, default=10
+    alpha_min_ratio : float, default=1e-3
+    validation_fraction : float, default=0.2
+        Share of the data held out for ``validation_scores`` (stratified for a
+        classifier); 0 fits on all the data.
+    random_state : int, RandomState instance or None, default=None
+        Controls the held-out split.
+    keep_coefs : bool, default=True
+        Whether to keep a copy of ``coefs_`` for every alpha.
+
+    Returns
+    -------
+    path : RegularizationPath
+    """
+    X_train, X_val, y_train, y_val = _split(
+        estimator, X, y, validation_fraction, random_state
+    )
+    if alphas is None:
+        alphas = default_alphas(
+            X_train, y_train, is_classifier(estimator), n_alphas, alpha_min_ratio
+        )
+    alphas = np.sort(np.asarray(alphas, dtype=float))[::-1]
+    model = clone(estimator).set_params(warm_start=True)
+    rows = [_fit_one(model, alpha, X_train, y_train, X_val, y_val) for alpha in alphas]
+    n_nonzero, selected, train, val, coefs = zip(*rows)
+    return RegularizationPath(
+        alphas,
+        np.array(n_nonzero),
+        list(selected),
+        np.array(train),
+        np.array(val),
+        list(coefs) if keep_coefs else None,
+    )
+
+
+def _split(estimator, X, y, validation_fraction, random_state):
+    if not validation_fraction:
+        return X, None, y, None
+    stratify = y if is_classifier(estimator) else None
+    return train_test_split(
+        X,
+        y,
+        test_size=validation_fraction,
+        random_state=random_state,
+        stratify=stratify,
+    )
+
+
+def _fit_one(model, alpha, X_train, y_train, X_val, y_val):
+    # A network whose layer is all zero has zero gradient in every layer
+    # before it: a warm start could never revive it, so such a fit starts cold.
+    dead = hasattr(model, "coefs_") and any(not W.any() for W in model.coefs_)
+    model.set_params(alpha=alpha, warm_start=not dead).fit(X_train, y_train)
+    n_nonzero = [int(np.count_nonzero(W)) for W in model.coefs_]
+    selected = np.flatnonzero(np.any(model.coefs_[0] != 0, axis=1))
+    train = model.score(X_train, y_train)
+    val = np.nan if X_val is None else model.score(X_val, y_val)
+    return n_nonzero, selected, train, val, [W.copy() for W in model.coefs_]

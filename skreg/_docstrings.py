@@ -138,7 +138,8 @@ _ATTRIBUTES = """
         The data term of ``loss_curve_``.
 
     penalty_curve_ : list of float
-        The penalty term of ``loss_curve_``, ``alpha * Omega(W) / sum(s)``.
+        The penalty term of ``loss_curve_``, ``alpha * Omega(W) / sum(s)``,
+        at the weights each epoch starts from.
 
     validation_scores_ : list of float or None
         Score on the held-out split after each epoch when early stopping

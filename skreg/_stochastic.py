@@ -59,7 +59,11 @@ def run_epoch(
     weight_sum = n_samples if sample_weight is None else float(sample_weight.sum())
     strength = alpha / weight_sum if weight_sum > 0 else 0.0
     params = coefs + intercepts
-    data_total = penalty_total = 0.0
+    # the penalty term of the epoch is taken at the weights it starts from:
+    # one evaluation per epoch, and for a single batch exactly the objective
+    # at the point where its gradient is taken
+    penalty_value = alpha * penalty.value(coefs) if alpha else 0.0
+    data_total = 0.0
     for batch in gen_batches(n_samples, batch_size):
         idx = sample_idx[batch] if shuffled else batch
         X_batch = _safe_indexing(X, idx) if shuffled else X[batch]
@@ -69,9 +73,6 @@ def run_epoch(
             coefs, intercepts, X_batch, Y[idx], sw_batch, activation, loss, workspace
         )
         data_total += data
-        # penalty at this batch's weights, weighted by the batch's share of S
-        if alpha and weight_sum > 0:
-            penalty_total += alpha * penalty.value(coefs) * batch_weight / weight_sum
         _scale_data_gradient(coef_grads, intercept_grads, batch_weight)
         if penalty.is_smooth:
             for coef, grad in zip(coefs, coef_grads):
@@ -82,7 +83,7 @@ def run_epoch(
                 penalty.prox(coef, strength * optimizer.step_size(i))
     if weight_sum == 0:
         return EpochResult(0.0, 0.0)
-    return EpochResult(data_total / weight_sum, penalty_total / weight_sum)
+    return EpochResult(data_total / weight_sum, penalty_value / weight_sum)
 
 
 def _scale_data_gradient(coef_grads, intercept_grads, batch_weight):

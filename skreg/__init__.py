@@ -1,5 +1,6 @@
 """skreg: regularized multi-layer perceptrons for scikit-learn."""
 
+from . import theory  # the public submodule skreg.theory
 from ._mlp import RegularizedMLPClassifier, RegularizedMLPRegressor
 from ._path import RegularizationPath, regularization_path
 
@@ -11,4 +12,5 @@ __all__ = [
     "RegularizedMLPRegressor",
     "__version__",
     "regularization_path",
+    "theory",
 ]

@@ -34,6 +34,14 @@ class Workspace:
             np.empty((i, o), dtype) for i, o in zip(layer_units[:-1], fan_outs)
         ]
         self.intercept_grads = [np.empty(u, dtype) for u in fan_outs]
+        self._batch_buffers = {}
+
+    def batch_buffer(self, name, tail_shape, dtype):
+        """A reusable (max_rows, *tail_shape) array, e.g. for gathered batches."""
+        key = (name, tuple(tail_shape), np.dtype(dtype))
+        if key not in self._batch_buffers:
+            self._batch_buffers[key] = np.empty((self.max_rows, *tail_shape), dtype)
+        return self._batch_buffers[key]
 
     @classmethod
     def for_params(cls, coefs, n_rows):
@@ -115,9 +123,10 @@ def backward(coefs, layers, delta_out, activation, workspace):
 
 
 def loss_and_gradient(
-    coefs, intercepts, X, Y, sample_weight, activation, loss, workspace=None
-):
-    """Data term ``sum_i s_i loss_i`` and its gradient (no penalty, no scaling).
+    coefs, intercepts, X, Y, sample_weight, activation, loss, workspace=None,
+    gradient_scale=1.0,
+):  # fmt: skip
+    """Data term ``sum_i s_i loss_i`` and its gradient (no penalty).
 
     Parameters
     ----------
@@ -132,6 +141,9 @@ def loss_and_gradient(
     loss : _Loss
         The output loss (see ``_losses.LOSSES``).
     workspace : Workspace, default=None
+    gradient_scale : float, default=1.0
+        Factor applied to the gradient (not to the value), e.g. one over the
+        batch's weight sum; applied to the output delta, so it costs nothing.
 
     Returns
     -------
@@ -144,6 +156,8 @@ def loss_and_gradient(
     layers = forward(coefs, intercepts, X, activation, workspace)
     delta_out = workspace.deltas[-1][:n_rows]
     value = loss.value_and_delta(layers[-1], Y, sample_weight, delta_out)
+    if gradient_scale != 1.0:
+        delta_out *= gradient_scale
     coef_grads, intercept_grads = backward(
         coefs, layers, delta_out, activation, workspace
     )

@@ -113,7 +113,10 @@ class AdamOptimizer:
         self._steps = [np.empty_like(p) for p in params]
 
     def update(self, params, grads):
-        """Take one step in place: ``param -= lr_t * m / (sqrt(v) + eps)``."""
+        """Take one step in place: ``param -= lr_t * m / (sqrt(v) + eps)``.
+
+        ``grads`` is used as scratch space and overwritten.
+        """
         self.t += 1
         b1, b2 = self.beta_1, self.beta_2
         self.learning_rate = (
@@ -133,7 +136,8 @@ class AdamOptimizer:
             np.sqrt(v, out=step)
             step += self.epsilon
             np.divide(self.learning_rate, step, out=step)
-            param -= step * m
+            np.multiply(step, m, out=grad)  # the gradient is consumed: reuse it
+            param -= grad
 
     def step_size(self, index):
         """Per-coordinate steps used for parameter ``index`` in the last update."""

@@ -14,6 +14,7 @@ the optimizer used (section 5).
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.utils import _safe_indexing, gen_batches
 
 from ._network import loss_and_gradient
@@ -66,14 +67,15 @@ def run_epoch(
     data_total = 0.0
     for batch in gen_batches(n_samples, batch_size):
         idx = sample_idx[batch] if shuffled else batch
-        X_batch = _safe_indexing(X, idx) if shuffled else X[batch]
-        sw_batch = None if sample_weight is None else sample_weight[idx]
+        X_batch, Y_batch, sw_batch = _gather(X, Y, sample_weight, idx, workspace)
         batch_weight = X_batch.shape[0] if sw_batch is None else float(sw_batch.sum())
+        # the data gradient of a step is the batch's weighted mean
+        scale = 1.0 / batch_weight if batch_weight > 0 else 0.0
         data, coef_grads, intercept_grads = loss_and_gradient(
-            coefs, intercepts, X_batch, Y[idx], sw_batch, activation, loss, workspace
-        )
+            coefs, intercepts, X_batch, Y_batch, sw_batch, activation, loss,
+            workspace, gradient_scale=scale,
+        )  # fmt: skip
         data_total += data
-        _scale_data_gradient(coef_grads, intercept_grads, batch_weight)
         if penalty.is_smooth:
             for coef, grad in zip(coefs, coef_grads):
                 penalty.add_gradient(coef, grad, strength)
@@ -86,8 +88,22 @@ def run_epoch(
     return EpochResult(data_total / weight_sum, penalty_value / weight_sum)
 
 
-def _scale_data_gradient(coef_grads, intercept_grads, batch_weight):
-    """Turn the batch's gradient sum into its weighted mean."""
-    scale = 1.0 / batch_weight if batch_weight > 0 else 0.0
-    for grad in coef_grads + intercept_grads:
-        grad *= scale
+def _gather(X, Y, sample_weight, idx, workspace):
+    """The rows ``idx`` of X, Y and the weights, without per-batch allocation.
+
+    Slices are views; index arrays (shuffled epochs) are gathered into buffers
+    reused across batches (sparse X is indexed as usual).
+    """
+    if isinstance(idx, slice):
+        sw = None if sample_weight is None else sample_weight[idx]
+        return X[idx], Y[idx], sw
+    arrays = [] if sp.issparse(X) else [("X", X)]
+    arrays += [("Y", Y)] + ([] if sample_weight is None else [("sw", sample_weight)])
+    gathered = {}
+    for name, array in arrays:
+        buffer = workspace.batch_buffer(name, array.shape[1:], array.dtype)
+        gathered[name] = np.take(
+            array, idx, axis=0, out=buffer[: len(idx)], mode="clip"
+        )
+    X_batch = _safe_indexing(X, idx) if sp.issparse(X) else gathered["X"]
+    return X_batch, gathered["Y"], gathered.get("sw")

@@ -42,14 +42,14 @@ def test_adam_first_two_steps():
     p0, g = params[0].copy(), grads[0]
     lr, b1, b2, eps = 0.01, 0.9, 0.999, 1e-8
     opt = AdamOptimizer(params, lr, b1, b2, eps)
-    opt.update(params, grads)
+    opt.update(params, [g.copy()])  # grads are scratch for Adam
     m, v = (1 - b1) * g, (1 - b2) * g**2
     lr_t = lr * np.sqrt(1 - b2) / (1 - b1)
     step = lr_t / (np.sqrt(v) + eps)
     assert_allclose(params[0], p0 - step * m, rtol=1e-12)
     assert_allclose(opt.step_size(0), step, rtol=1e-12)
     p1 = params[0].copy()
-    opt.update(params, grads)
+    opt.update(params, [g.copy()])  # grads are scratch for Adam
     m, v = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g**2
     lr_t = lr * np.sqrt(1 - b2**2) / (1 - b1**2)
     assert_allclose(params[0], p1 - lr_t * m / (np.sqrt(v) + eps), rtol=1e-12)

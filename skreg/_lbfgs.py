@@ -143,7 +143,9 @@ def fit_lbfgs(
         curve.append(float(intermediate_result.fun))
         data_curve.append(float(objective.data_value))
         if verbose:
-            print("Iteration %d, loss = %.8f" % (len(curve), curve[-1]))
+            W = packing.weights(intermediate_result.x)
+            zeros = float(np.mean(W == 0))
+            print(progress_line(len(curve), curve[-1], data_curve[-1], zeros))
 
     result = scipy.optimize.minimize(
         objective, theta0, method="L-BFGS-B", jac=True, bounds=packing.bounds(),
@@ -166,6 +168,14 @@ def fit_lbfgs(
         "data_loss_curve": data_curve,
     }
     return coefs, intercepts, info
+
+
+def progress_line(iteration, loss, data_loss, zero_fraction):
+    """The ``verbose`` line of an epoch or iteration."""
+    return (
+        f"Iteration {iteration}, loss = {loss:.8f} (data {data_loss:.8f}, "
+        f"penalty {loss - data_loss:.8f}, zero weights {zero_fraction:.1%})"
+    )
 
 
 def _warn_not_converged(result, n_iter, max_iter):

@@ -32,7 +32,7 @@ from sklearn.utils.validation import (
 
 from . import _docstrings
 from ._compact import compact_network
-from ._lbfgs import fit_lbfgs
+from ._lbfgs import fit_lbfgs, progress_line
 from ._losses import LOSSES
 from ._network import Workspace, predict_output
 from ._optimizers import AdamOptimizer, SGDOptimizer
@@ -328,10 +328,8 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
         self.data_loss_curve_.append(epoch.data_loss)
         self.penalty_curve_.append(epoch.penalty)
         if self.verbose:
-            print(
-                "Iteration %d, loss = %.8f (data %.8f, penalty %.8f)"
-                % (self.n_iter_, epoch.loss, epoch.data_loss, epoch.penalty)
-            )
+            zeros = np.mean([float(np.mean(W == 0)) for W in self.coefs_])
+            print(progress_line(self.n_iter_, epoch.loss, epoch.data_loss, zeros))
         self._update_no_improvement_count(validation)
         self._optimizer.iteration_ends(self.t_)
         if self._no_improvement_count <= self.n_iter_no_change:

@@ -145,3 +145,25 @@ def test_multioutput_squared_error_loss_matches_its_gradient():
     residual = model.predict(X) - Y
     assert model.loss_ == pytest.approx(0.5 * (residual**2).sum() / len(X), abs=1e-12)
     assert_allclose(model.predict(X), Y, atol=1e-6)
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "adam"])
+def test_verbose_prints_data_loss_penalty_and_sparsity(solver, capsys):
+    X, y = make_regression(n_samples=40, n_features=3, random_state=0)
+    model = RegularizedMLPRegressor(
+        hidden_layer_sizes=(3,), solver=solver, penalty="l1", alpha=5.0,
+        max_iter=3, verbose=True,
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y)
+    lines = [line for line in capsys.readouterr().out.splitlines() if "Iter" in line]
+    assert len(lines) == model.n_iter_
+    for line, loss in zip(lines, model.loss_curve_):
+        assert f"loss = {loss:.8f}" in line
+        assert "data " in line and "penalty " in line and "zero weights" in line
+
+
+def test_html_repr_shows_the_estimator_and_its_penalty():
+    html = RegularizedMLPClassifier(penalty="group_lasso")._repr_html_()
+    assert "RegularizedMLPClassifier" in html and "group_lasso" in html

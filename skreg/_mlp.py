@@ -270,13 +270,15 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
                 if self.shuffle:
                     sample_idx = shuffle(sample_idx, random_state=self._random_state)
                 last_finite = [p.copy() for p in self.coefs_ + self.intercepts_]
-                epoch = run_epoch(
-                    self.coefs_, self.intercepts_, X, Y, sample_weight, sample_idx,
-                    batch_size, activation=self.activation,
-                    loss=LOSSES[self.out_activation_], penalty=self._penalty(),
-                    alpha=self.alpha, optimizer=self._optimizer,
-                    workspace=workspace, shuffled=self.shuffle,
-                )  # fmt: skip
+                # overflow is detected and reported by _diverged, not by numpy
+                with np.errstate(over="ignore", invalid="ignore"):
+                    epoch = run_epoch(
+                        self.coefs_, self.intercepts_, X, Y, sample_weight,
+                        sample_idx, batch_size, activation=self.activation,
+                        loss=LOSSES[self.out_activation_], penalty=self._penalty(),
+                        alpha=self.alpha, optimizer=self._optimizer,
+                        workspace=workspace, shuffled=self.shuffle,
+                    )  # fmt: skip
                 if self._diverged(epoch, last_finite):
                     break
                 if self._end_epoch(epoch, X.shape[0], validation) or incremental:

@@ -1,16 +1,21 @@
 """skreg: regularized multi-layer perceptrons for scikit-learn."""
 
 from . import theory  # the public submodule skreg.theory
+from ._capacity import CapacityCurve, capacity_curve
 from ._mlp import RegularizedMLPClassifier, RegularizedMLPRegressor
 from ._path import RegularizationPath, regularization_path
+from ._polynomial import PolynomialCapacity
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "CapacityCurve",
+    "PolynomialCapacity",
     "RegularizationPath",
     "RegularizedMLPClassifier",
     "RegularizedMLPRegressor",
     "__version__",
+    "capacity_curve",
     "regularization_path",
     "theory",
 ]

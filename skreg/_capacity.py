@@ -1,0 +1,249 @@
+"""Capacity studies: training and validation scores over a range of capacities.
+
+:func:`capacity_curve` cross-validates one estimator for every value of one of
+its parameters and returns a :class:`CapacityCurve`: the scores of every fold,
+their means and standard deviations, the generalization gap, the value with
+the best validation score and the simplest value within one standard error of
+it (MATH.md section 6).  Nothing here prints; matplotlib is imported only by
+:meth:`CapacityCurve.plot`, and only when no axes are given.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.model_selection import validation_curve
+
+from ._path import _import_pyplot
+
+
+def _label(value):
+    """Short text for a parameter value: 3 significant digits for floats."""
+    if isinstance(value, Real) and not isinstance(value, Integral | bool):
+        return f"{value:.3g}"
+    return str(value)
+
+
+class CapacityCurve:
+    """Cross-validated training and validation scores over a parameter range.
+
+    Returned by :func:`capacity_curve`.  Scores follow scikit-learn's
+    convention that greater is better (so errors appear negated, as in
+    ``scoring="neg_mean_squared_error"``).
+
+    Parameters
+    ----------
+    param_name : str
+        Name of the parameter that was varied.
+    param_range : sequence
+        Its values, ordered from the simplest model to the most complex.
+    train_scores : ndarray of shape (n_values, n_folds)
+        Score of every fold's model on its training part.
+    validation_scores : ndarray of shape (n_values, n_folds)
+        Score of every fold's model on its held-out part.
+    scoring : str, callable or None, default=None
+        The scoring that produced the scores (used as the axis label).
+
+    Attributes
+    ----------
+    param_name : str
+        Name of the parameter that was varied.
+    param_range : list
+        Its values, from the simplest model to the most complex.
+    scoring : str, callable or None
+        The scoring used.
+    train_scores, validation_scores : ndarray of shape (n_values, n_folds)
+        The raw per-fold scores.
+    n_folds : int
+        Number of cross-validation folds.
+    train_scores_mean, train_scores_std : ndarray of shape (n_values,)
+        Mean and standard deviation (over the folds) of the training scores.
+    validation_scores_mean, validation_scores_std : ndarray of shape (n_values,)
+        Mean and standard deviation of the validation scores.
+    gap : ndarray of shape (n_values,)
+        The generalization gap, ``train_scores_mean - validation_scores_mean``.
+    best_index_ : int
+        Index of the best mean validation score (values whose fits failed,
+        with a NaN mean, are ignored).
+    best_param_ : object
+        ``param_range[best_index_]``.
+    standard_error_ : float
+        Standard error of the best mean validation score,
+        ``validation_scores_std[best_index_] / sqrt(n_folds)``.
+    one_se_index_ : int
+        Index of the first value, in ``param_range`` order, whose mean
+        validation score is at least the best one minus ``standard_error_``:
+        the simplest model that is not significantly worse than the best (the
+        "one-standard-error rule").
+    one_se_param_ : object
+        ``param_range[one_se_index_]``.
+    """
+
+    def __init__(
+        self, param_name, param_range, train_scores, validation_scores, scoring=None
+    ):
+        self.param_name = param_name
+        self.param_range = list(param_range)
+        self.scoring = scoring
+        self.train_scores = np.asarray(train_scores, dtype=float)
+        self.validation_scores = np.asarray(validation_scores, dtype=float)
+        self.n_folds = self.validation_scores.shape[1]
+        self.train_scores_mean = self.train_scores.mean(axis=1)
+        self.train_scores_std = self.train_scores.std(axis=1)
+        self.validation_scores_mean = self.validation_scores.mean(axis=1)
+        self.validation_scores_std = self.validation_scores.std(axis=1)
+        self.gap = self.train_scores_mean - self.validation_scores_mean
+        self._select()
+
+    def _select(self):
+        mean = self.validation_scores_mean
+        if np.all(np.isnan(mean)):
+            raise ValueError(
+                "Every fit failed: no validation score to choose a value from."
+            )
+        self.best_index_ = int(np.nanargmax(mean))
+        self.best_param_ = self.param_range[self.best_index_]
+        self.standard_error_ = float(
+            self.validation_scores_std[self.best_index_] / np.sqrt(self.n_folds)
+        )
+        threshold = mean[self.best_index_] - self.standard_error_
+        self.one_se_index_ = int(np.flatnonzero(mean >= threshold)[0])
+        self.one_se_param_ = self.param_range[self.one_se_index_]
+
+    def __repr__(self):
+        return (
+            f"CapacityCurve(param_name={self.param_name!r}, "
+            f"best_param_={self.best_param_!r}, "
+            f"one_se_param_={self.one_se_param_!r})"
+        )
+
+    def _positions(self):
+        """x coordinates of the values, and tick labels if they are not numbers."""
+        numeric = all(
+            isinstance(v, Real) and not isinstance(v, bool) for v in self.param_range
+        )
+        if numeric:
+            return np.asarray(self.param_range, dtype=float), None
+        labels = [_label(v) for v in self.param_range]
+        return np.arange(len(labels), dtype=float), labels
+
+    def plot(self, ax=None):
+        """Plot training and validation scores against the parameter (needs matplotlib).
+
+        Each curve is the mean over the folds with a band of one standard
+        deviation; dashed and dotted vertical lines mark ``best_param_`` and
+        ``one_se_param_``.  Numeric values are placed at their value (call
+        ``ax.set_xscale("log")`` for a logarithmic range), others (such as
+        ``hidden_layer_sizes``) at equal spacing with their value as label.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw on; a new figure is created when None.
+
+        Returns
+        -------
+        ax : matplotlib Axes
+            The axes drawn on.
+        """
+        if ax is None:
+            _, ax = _import_pyplot().subplots()
+        positions, labels = self._positions()
+        curves = [
+            ("training", self.train_scores_mean, self.train_scores_std),
+            ("validation", self.validation_scores_mean, self.validation_scores_std),
+        ]
+        for name, mean, std in curves:
+            (line,) = ax.plot(positions, mean, marker="o", label=f"{name} score")
+            ax.fill_between(
+                positions, mean - std, mean + std, color=line.get_color(), alpha=0.2
+            )
+        ax.axvline(
+            positions[self.best_index_], color="k", linestyle="--",
+            label=f"best: {_label(self.best_param_)}",
+        )  # fmt: skip
+        ax.axvline(
+            positions[self.one_se_index_], color="k", linestyle=":",
+            label=f"one standard error: {_label(self.one_se_param_)}",
+        )  # fmt: skip
+        if labels is not None:
+            ax.set_xticks(positions, labels)
+        ax.set_xlabel(self.param_name)
+        ax.set_ylabel(self.scoring if isinstance(self.scoring, str) else "score")
+        ax.legend()
+        return ax
+
+
+def capacity_curve(
+    estimator,
+    X,
+    y,
+    *,
+    param_name="degree",
+    param_range,
+    cv=5,
+    scoring=None,
+    n_jobs=None,
+):
+    """Cross-validated training and validation scores over a range of capacities.
+
+    Fits ``estimator`` with ``param_name`` set to every value of
+    ``param_range`` on the same cross-validation splits (scikit-learn's
+    :func:`~sklearn.model_selection.validation_curve`) and summarises the
+    scores: training scores keep improving with capacity while validation
+    scores eventually get worse, and the value to keep is chosen on the
+    validation scores.  Works with any estimator, e.g.
+    :class:`skreg.PolynomialCapacity` over ``degree``, or
+    :class:`skreg.RegularizedMLPRegressor` over ``alpha`` or
+    ``hidden_layer_sizes``.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The model to cross-validate; it is cloned for every fit.
+    X : array-like of shape (n_samples, n_features)
+        The input data.
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        The target values.
+    param_name : str, default="degree"
+        The parameter to vary (``"step__param"`` inside a pipeline).
+    param_range : sequence
+        Its values, **ordered from the simplest model to the most complex**:
+        increasing for ``degree`` or ``hidden_layer_sizes``, decreasing for a
+        penalty strength such as ``alpha``.  ``one_se_param_`` relies on
+        this order.
+    cv : int, cross-validation generator or iterable, default=5
+        The splitting strategy, as in
+        :func:`~sklearn.model_selection.cross_validate`.
+    scoring : str, callable or None, default=None
+        The score (greater is better), e.g. ``"neg_mean_squared_error"``;
+        None uses the estimator's ``score`` method.
+    n_jobs : int, default=None
+        Number of jobs to run in parallel; None means 1 unless in a
+        :obj:`joblib.parallel_backend` context.
+
+    Returns
+    -------
+    result : CapacityCurve
+        The per-fold scores, their means and standard deviations, the
+        generalization gap, ``best_param_`` and ``one_se_param_``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skreg import PolynomialCapacity, capacity_curve
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.uniform(-1, 1, size=(60, 1))
+    >>> y = 1 - 2 * X[:, 0] + 3 * X[:, 0] ** 3 + rng.normal(scale=0.3, size=60)
+    >>> curve = capacity_curve(PolynomialCapacity(), X, y, param_range=range(1, 9),
+    ...                        scoring="neg_mean_squared_error")
+    >>> curve.one_se_param_
+    3
+    """
+    param_range = list(param_range)
+    train_scores, validation_scores = validation_curve(
+        estimator, X, y, param_name=param_name, param_range=param_range,
+        cv=cv, scoring=scoring, n_jobs=n_jobs,
+    )  # fmt: skip
+    return CapacityCurve(
+        param_name, param_range, train_scores, validation_scores, scoring=scoring
+    )

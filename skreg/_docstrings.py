@@ -120,6 +120,13 @@ _PARAMETERS = """
 
     max_fun : int, default=15000
         Maximum number of objective evaluations ("lbfgs").
+
+    dropout : float or array-like of shape (n_layers - 2,), default=0.0
+        Inverted dropout rate of the hidden units during "sgd"/"adam" training
+        (one value, or one per hidden layer): each unit's output is zeroed with
+        this probability and the others scaled by ``1 / (1 - rate)``; the masks
+        are drawn from ``random_state``.  Nothing is dropped at predict time.
+        Not supported by "lbfgs".
 """
 
 _ATTRIBUTES = """
@@ -145,6 +152,10 @@ _ATTRIBUTES = """
         Score on the held-out split after each epoch when early stopping
         (``nan`` for a diverged epoch); None otherwise.
 
+    validation_loss_curve_ : list of float or None
+        The data term (as in ``data_loss_curve_``) on the held-out split after
+        each epoch when early stopping; None otherwise.
+
     best_validation_score_ : float or None
         The best of ``validation_scores_``; None without early stopping.
 
@@ -160,7 +171,7 @@ _ATTRIBUTES = """
     sparsity_ : list of float
         Fraction of the weights of each layer that are exactly zero.
 
-    feature_importances_ : ndarray of shape (n_features_in_,)
+    feature_importances_ : ndarray of shape (`n_features_in_`,)
         Norm of each input feature's first-layer weights (zero for a feature
         the network does not read).
 
@@ -186,6 +197,15 @@ _ATTRIBUTES = """
 _CLASSES = """
     classes_ : ndarray or list of ndarray of shape (n_classes,)
         Class labels for each output.
+"""
+
+_CLASS_WEIGHT = """
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, multiplying ``sample_weight`` (as in
+        scikit-learn's linear classifiers).  "balanced" uses
+        ``n_samples / (n_classes * np.bincount(y))`` over the classes present in
+        the call's ``y`` (a ``partial_fit`` chunk balances itself).  Not for
+        multilabel targets.
 """
 
 _NOTES = r"""
@@ -249,6 +269,7 @@ def _compose(kind):
         + "\n    Parameters\n    ----------"
         + loss
         + _PARAMETERS
+        + (_CLASS_WEIGHT if kind == "classifier" else "")
         + _ATTRIBUTES
         + classes
         + "\n    See Also\n    --------\n"

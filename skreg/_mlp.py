@@ -18,6 +18,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state, column_or_1d, shuffle
 from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
     _check_partial_fit_first_call,
@@ -34,7 +35,7 @@ from . import _docstrings
 from ._compact import compact_network
 from ._lbfgs import fit_lbfgs, progress_line
 from ._losses import LOSSES
-from ._network import Workspace, predict_output
+from ._network import Workspace, forward, predict_output
 from ._optimizers import AdamOptimizer, SGDOptimizer
 from ._penalties import PENALTY_NAMES, SOLVERS_FOR_PROX_ONLY_PENALTIES, make_penalty
 from ._state import restore_state_on_error
@@ -81,6 +82,7 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
             Options(Real, {np.inf}),
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
     }
 
     @abstractmethod
@@ -89,7 +91,7 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
         batch_size, learning_rate, learning_rate_init, power_t, max_iter, loss,
         shuffle, random_state, tol, verbose, warm_start, momentum,
         nesterovs_momentum, early_stopping, validation_fraction, beta_1, beta_2,
-        epsilon, n_iter_no_change, max_fun,
+        epsilon, n_iter_no_change, max_fun, dropout,
     ):  # fmt: skip
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -117,6 +119,7 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.dropout = dropout
 
     # ------------------------------------------------------------------ fit
     @_fit_context(prefer_skip_nested_validation=True)
@@ -144,6 +147,7 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
     def _fit(self, X, y, sample_weight, incremental):
         hidden_sizes = self._hidden_sizes()
         self._check_penalty_solver()
+        dropout_rates = self._dropout_rates(len(hidden_sizes))
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
@@ -151,6 +155,7 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
         Y = Y.reshape(X.shape[0], -1).astype(X.dtype, copy=False)
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        sample_weight = self._apply_class_weight(Y, sample_weight)
         layer_units = [X.shape[1], *hidden_sizes, Y.shape[1]]
         self._random_state = check_random_state(self.random_state)
         if first_pass:
@@ -158,7 +163,9 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
         else:
             self._check_warm_start_shapes(layer_units)
         if self.solver in _STOCHASTIC_SOLVERS:
-            self._fit_stochastic(X, Y, sample_weight, layer_units, incremental)
+            self._fit_stochastic(
+                X, Y, sample_weight, layer_units, incremental, dropout_rates
+            )
         else:
             self._fit_lbfgs(X, Y, sample_weight)
         self._check_finite_weights()
@@ -176,6 +183,23 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
                 f"hidden_layer_sizes must be positive integers, got {sizes}."
             )
         return [int(s) for s in sizes]
+
+    def _dropout_rates(self, n_hidden):
+        """One dropout rate per hidden layer, validated."""
+        if np.ndim(self.dropout) and np.size(self.dropout) != n_hidden:
+            raise ValueError(
+                f"dropout has {np.size(self.dropout)} values but the network has "
+                f"{n_hidden} hidden layers; give one value per hidden layer."
+            )
+        rates = np.broadcast_to(np.asarray(self.dropout, dtype=float), (n_hidden,))
+        if not ((rates >= 0) & (rates < 1)).all():
+            raise ValueError(f"dropout rates must be in [0, 1), got {self.dropout}.")
+        if rates.any() and self.solver == "lbfgs":
+            raise ValueError(
+                "dropout is applied during mini-batch training and needs "
+                "solver='sgd' or 'adam'; solver='lbfgs' does not support it."
+            )
+        return [float(r) for r in rates]
 
     def _check_penalty_solver(self):
         if self.solver == "lbfgs" and not self._penalty().supports_lbfgs:
@@ -203,11 +227,13 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
         self._no_improvement_count = 0
         if self.solver in _STOCHASTIC_SOLVERS and self.early_stopping:
             self.validation_scores_ = []
+            self.validation_loss_curve_ = []
             self.best_validation_score_ = -np.inf
             self.best_loss_ = None
         else:
             self.best_loss_ = np.inf
             self.validation_scores_ = None
+            self.validation_loss_curve_ = None
             self.best_validation_score_ = None
 
     def _init_coef(self, fan_in, fan_out, dtype):
@@ -254,8 +280,21 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
     def _penalty(self):
         return make_penalty(self.penalty, self.l1_ratio)
 
+    def _data_loss(self, X, Y, sample_weight):
+        """The data term ``sum_i s_i loss_i / sum_i s_i`` at the current weights."""
+        logits = forward(self.coefs_, self.intercepts_, X, self.activation)[-1]
+        with np.errstate(over="ignore", invalid="ignore"):
+            value = LOSSES[self.out_activation_].value(logits, Y, sample_weight)
+        weight_sum = X.shape[0] if sample_weight is None else sample_weight.sum()
+        return value / weight_sum
+
     # ----------------------------------------------------------- sgd / adam
-    def _fit_stochastic(self, X, Y, sample_weight, layer_units, incremental):
+    def _apply_class_weight(self, Y, sample_weight):
+        return sample_weight
+
+    def _fit_stochastic(
+        self, X, Y, sample_weight, layer_units, incremental, dropout_rates
+    ):
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True")
         if not incremental or not hasattr(self, "_optimizer"):
@@ -278,6 +317,8 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
                         loss=LOSSES[self.out_activation_], penalty=self._penalty(),
                         alpha=self.alpha, optimizer=self._optimizer,
                         workspace=workspace, shuffled=self.shuffle,
+                        dropout_rates=dropout_rates,
+                        random_state=self._random_state,
                     )  # fmt: skip
                 if self._diverged(epoch, last_finite):
                     break
@@ -361,7 +402,8 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
                 self._best_intercepts = [b.copy() for b in self.intercepts_]
         self._no_improvement_count = 0 if improved else self._no_improvement_count + 1
 
-    def _validation_score(self, X_val, y_val, sw_val):
+    def _validation_score(self, X_val, y_val, sw_val, Y_val):
+        self.validation_loss_curve_.append(self._data_loss(X_val, Y_val, sw_val))
         score = self._score(X_val, y_val, sw_val)
         if not np.isfinite(score):
             warnings.warn(
@@ -396,7 +438,7 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
         sw_train = train[2] if sample_weight is not None else None
         sw_val = val[2] if sample_weight is not None else None
         y_val = self._decode_targets(val[1])
-        return train[0], train[1], sw_train, (val[0], y_val, sw_val)
+        return train[0], train[1], sw_train, (val[0], y_val, sw_val, val[1])
 
     def _stratify_labels(self, Y):
         return None
@@ -407,7 +449,7 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
     # ------------------------------------------------------------- sparsity
     @property
     def feature_importances_(self):
-        """Norm of each input feature's first-layer weights, shape (n_features_in_,).
+        """Norm of each input feature's first-layer weights, shape (`n_features_in_`,).
 
         Zero for a feature the network does not read (for example one removed
         by ``penalty="group_lasso"``), so that
@@ -489,6 +531,11 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
 class RegularizedMLPClassifier(ClassifierMixin, _BaseRegularizedMLP):
     __doc__ = _docstrings.CLASSIFIER
 
+    _parameter_constraints: dict = {
+        **_BaseRegularizedMLP._parameter_constraints,
+        "class_weight": [StrOptions({"balanced"}), dict, None],
+    }
+
     def __init__(
         self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam",
         alpha=0.0001, penalty="l2", l1_ratio=0.5, batch_size="auto",
@@ -496,7 +543,8 @@ class RegularizedMLPClassifier(ClassifierMixin, _BaseRegularizedMLP):
         max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False,
         warm_start=False, momentum=0.9, nesterovs_momentum=True,
         early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999,
-        epsilon=1e-8, n_iter_no_change=10, max_fun=15000,
+        epsilon=1e-8, n_iter_no_change=10, max_fun=15000, dropout=0.0,
+        class_weight=None,
     ):  # fmt: skip
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes, activation=activation,
@@ -509,7 +557,9 @@ class RegularizedMLPClassifier(ClassifierMixin, _BaseRegularizedMLP):
             nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping,
             validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2,
             epsilon=epsilon, n_iter_no_change=n_iter_no_change, max_fun=max_fun,
+            dropout=dropout,
         )  # fmt: skip
+        self.class_weight = class_weight
 
     def _output_activation(self):
         if self._label_binarizer.y_type_ == "multiclass":
@@ -544,6 +594,28 @@ class RegularizedMLPClassifier(ClassifierMixin, _BaseRegularizedMLP):
                 f"`y` has classes not in `self.classes_`. `self.classes_` has "
                 f"{self.classes_}. 'y' has {classes}."
             )
+
+    def _apply_class_weight(self, Y, sample_weight):
+        """Multiply the sample weights by the weight of each sample's class.
+
+        "balanced" weighs class c by ``n / (n_classes * n_c)`` over the classes
+        present in this call's y (for ``partial_fit``: in this chunk).
+        """
+        if self.class_weight is None:
+            return sample_weight
+        if self._label_binarizer.y_type_.startswith("multilabel"):
+            raise ValueError("class_weight is not supported for multilabel targets.")
+        index = Y.argmax(axis=1) if Y.shape[1] > 1 else Y[:, 0].astype(int)
+        labels = self.classes_[index]
+        present = np.unique(index)
+        classes = (
+            self.classes_ if self.class_weight != "balanced" else self.classes_[present]
+        )
+        weights = compute_class_weight(self.class_weight, classes=classes, y=labels)
+        per_class = np.ones(len(self.classes_), dtype=Y.dtype)
+        per_class[np.searchsorted(self.classes_, classes)] = weights
+        per_sample = per_class[index]
+        return per_sample if sample_weight is None else sample_weight * per_sample
 
     def _stratify_labels(self, Y):
         if self._label_binarizer.y_type_.startswith("multilabel"):
@@ -666,7 +738,7 @@ class RegularizedMLPRegressor(RegressorMixin, _BaseRegularizedMLP):
         power_t=0.5, max_iter=200, shuffle=True, random_state=None, tol=1e-4,
         verbose=False, warm_start=False, momentum=0.9, nesterovs_momentum=True,
         early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999,
-        epsilon=1e-8, n_iter_no_change=10, max_fun=15000,
+        epsilon=1e-8, n_iter_no_change=10, max_fun=15000, dropout=0.0,
     ):  # fmt: skip
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes, activation=activation,
@@ -679,6 +751,7 @@ class RegularizedMLPRegressor(RegressorMixin, _BaseRegularizedMLP):
             nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping,
             validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2,
             epsilon=epsilon, n_iter_no_change=n_iter_no_change, max_fun=max_fun,
+            dropout=dropout,
         )  # fmt: skip
 
     def _output_activation(self):

@@ -60,7 +60,7 @@ def _dot_into(a, b, out=None):
     return out
 
 
-def forward(coefs, intercepts, X, activation, workspace=None):
+def forward(coefs, intercepts, X, activation, workspace=None, dropout=None):
     """Forward pass: ``z(k) = x(k-1) W(k) + b(k)``, ``x(k) = g(z(k))``.
 
     Parameters
@@ -73,12 +73,17 @@ def forward(coefs, intercepts, X, activation, workspace=None):
         Name of the hidden activation.
     workspace : Workspace, default=None
         Buffers to write into; new arrays are allocated when None.
+    dropout : list of (ndarray, float) or None, default=None
+        For each hidden layer, None or ``(mask, keep_prob)``: inverted dropout
+        multiplies the layer's output by ``mask``, whose entries are 0 or
+        ``1 / keep_prob``.
 
     Returns
     -------
     layers : list of ndarray
-        ``[X, x(1), ..., x(L-1), z(L)]``: the hidden outputs and, last, the
-        output layer's pre-activation (logits), from which the loss is computed.
+        ``[X, x(1), ..., x(L-1), z(L)]``: the hidden outputs (after dropout)
+        and, last, the output layer's pre-activation (logits), from which the
+        loss is computed.
     """
     n_rows = X.shape[0]
     hidden = ACTIVATIONS[activation]
@@ -88,15 +93,20 @@ def forward(coefs, intercepts, X, activation, workspace=None):
         out = None if workspace is None else workspace.activations[k][:n_rows]
         z = _dot_into(layers[-1], W, out)
         z += b
-        layers.append(z if k == last else hidden(z))
+        if k < last:
+            hidden(z)
+            if dropout is not None and dropout[k] is not None:
+                z *= dropout[k][0]
+        layers.append(z)
     return layers
 
 
-def backward(coefs, layers, delta_out, activation, workspace):
+def backward(coefs, layers, delta_out, activation, workspace, dropout=None):
     """Backward pass from the output delta ``dJ/dz(L)``.
 
     ``grad_W(k) = x(k-1)^T delta(k)``, ``grad_b(k) = sum_rows delta(k)``,
-    ``delta(k-1) = g'(z(k-1)) * (delta(k) W(k)^T)``.
+    ``delta(k-1) = g'(z(k-1)) * (delta(k) W(k)^T)``, times the dropout mask of
+    layer k-1 when there is one (the same ``dropout`` as the forward pass).
 
     Returns
     -------
@@ -117,14 +127,25 @@ def backward(coefs, layers, delta_out, activation, workspace):
         if k > 0:
             prev_delta = workspace.deltas[k - 1][:n_rows]
             np.matmul(delta, coefs[k].T, out=prev_delta)
-            derivative(layers[k], prev_delta)
+            _hidden_derivative(derivative, layers[k], prev_delta, dropout, k - 1)
             delta = prev_delta
     return workspace.coef_grads, workspace.intercept_grads
 
 
+def _hidden_derivative(derivative, output, delta, dropout, layer):
+    """delta *= g'(z) for a hidden layer's output, through its dropout mask."""
+    if dropout is None or dropout[layer] is None:
+        derivative(output, delta)
+        return
+    mask, keep_prob = dropout[layer]
+    delta *= mask
+    # the stored output is g(z) * mask; where mask != 0 it is g(z) / keep_prob
+    derivative(output * keep_prob, delta)
+
+
 def loss_and_gradient(
     coefs, intercepts, X, Y, sample_weight, activation, loss, workspace=None,
-    gradient_scale=1.0,
+    gradient_scale=1.0, dropout=None,
 ):  # fmt: skip
     """Data term ``sum_i s_i loss_i`` and its gradient (no penalty).
 
@@ -144,6 +165,8 @@ def loss_and_gradient(
     gradient_scale : float, default=1.0
         Factor applied to the gradient (not to the value), e.g. one over the
         batch's weight sum; applied to the output delta, so it costs nothing.
+    dropout : list of (ndarray, float) or None, default=None
+        Dropout masks of the hidden layers (see :func:`forward`).
 
     Returns
     -------
@@ -153,13 +176,13 @@ def loss_and_gradient(
     n_rows = X.shape[0]
     if workspace is None or workspace.max_rows < n_rows:
         workspace = Workspace.for_params(coefs, n_rows)
-    layers = forward(coefs, intercepts, X, activation, workspace)
+    layers = forward(coefs, intercepts, X, activation, workspace, dropout)
     delta_out = workspace.deltas[-1][:n_rows]
     value = loss.value_and_delta(layers[-1], Y, sample_weight, delta_out)
     if gradient_scale != 1.0:
         delta_out *= gradient_scale
     coef_grads, intercept_grads = backward(
-        coefs, layers, delta_out, activation, workspace
+        coefs, layers, delta_out, activation, workspace, dropout
     )
     return value, coef_grads, intercept_grads
 

@@ -48,6 +48,7 @@ def resolve_batch_size(batch_size, n_samples):
 def run_epoch(
     coefs, intercepts, X, Y, sample_weight, sample_idx, batch_size, *,
     activation, loss, penalty, alpha, optimizer, workspace, shuffled,
+    dropout_rates=None, random_state=None,
 ):  # fmt: skip
     """Train one pass over the data in mini-batches, updating params in place.
 
@@ -71,9 +72,10 @@ def run_epoch(
         batch_weight = X_batch.shape[0] if sw_batch is None else float(sw_batch.sum())
         # the data gradient of a step is the batch's weighted mean
         scale = 1.0 / batch_weight if batch_weight > 0 else 0.0
+        masks = draw_dropout_masks(dropout_rates, coefs, X_batch.shape[0], random_state)
         data, coef_grads, intercept_grads = loss_and_gradient(
             coefs, intercepts, X_batch, Y_batch, sw_batch, activation, loss,
-            workspace, gradient_scale=scale,
+            workspace, gradient_scale=scale, dropout=masks,
         )  # fmt: skip
         data_total += data
         if penalty.is_smooth:
@@ -86,6 +88,25 @@ def run_epoch(
     if weight_sum == 0:
         return EpochResult(0.0, 0.0)
     return EpochResult(data_total / weight_sum, penalty_value / weight_sum)
+
+
+def draw_dropout_masks(rates, coefs, n_rows, random_state):
+    """Inverted-dropout masks for the hidden layers: 0 or 1 / (1 - rate).
+
+    None when no hidden layer has dropout, so that a fit with zero rates draws
+    no random numbers and is identical to one without dropout.
+    """
+    if rates is None or not any(rates):
+        return None
+    masks = []
+    for rate, W in zip(rates, coefs[:-1]):
+        if not rate:
+            masks.append(None)
+            continue
+        keep = 1.0 - rate
+        kept = random_state.random_sample((n_rows, W.shape[1])) >= rate
+        masks.append((kept.astype(W.dtype) / np.asarray(keep, W.dtype), keep))
+    return masks
 
 
 def _gather(X, Y, sample_weight, idx, workspace):

@@ -82,10 +82,16 @@ print(
 # ---------------------------------
 fig, axes = plt.subplots(1, len(models), figsize=(14, 4), sharey=True)
 for ax, (name, model) in zip(axes, models.items()):
-    ax.imshow(model.coefs_[0] != 0, aspect="auto", cmap="Greys", interpolation="none")
+    ax.imshow(
+        model.coefs_[0] != 0,
+        aspect="auto",
+        cmap="Greys",
+        interpolation="none",
+        vmin=0,
+        vmax=1,
+    )
     ax.axhline(4.5, color="tab:red", lw=1)
     ax.set(title=name, xlabel="hidden unit")
 axes[0].set_ylabel("input feature (first 5 informative)")
 fig.suptitle("Non-zero first-layer weights (black)")
 fig.tight_layout()
-fig.savefig("sparsity.png")

@@ -118,9 +118,12 @@ class _Objective:
 
 def fit_lbfgs(
     coefs, intercepts, X, Y, sample_weight, *, activation, loss, penalty, alpha,
-    max_iter, max_fun, tol, verbose=False,
+    max_iter, max_fun, tol, verbose=False, on_iteration=None,
 ):  # fmt: skip
     """Minimise the regularized objective from the given starting point.
+
+    ``on_iteration(coefs, intercepts)``, when given, is called after every
+    iteration with the current parameters; it may raise ``StopIteration``.
 
     Returns
     -------
@@ -146,6 +149,11 @@ def fit_lbfgs(
             W = packing.weights(intermediate_result.x)
             zeros = float(np.mean(W == 0))
             print(progress_line(len(curve), curve[-1], data_curve[-1], zeros))
+        if on_iteration is not None:  # may raise StopIteration to stop scipy
+            coefs, intercepts = packing.unpack(intermediate_result.x)
+            on_iteration(
+                [c.astype(dtype) for c in coefs], [b.astype(dtype) for b in intercepts]
+            )
 
     result = scipy.optimize.minimize(
         objective, theta0, method="L-BFGS-B", jac=True, bounds=packing.bounds(),

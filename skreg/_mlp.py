@@ -32,6 +32,7 @@ from sklearn.utils.validation import (
 )
 
 from . import _docstrings
+from ._callbacks import CallbackSupportMixin, end_fit, report_step, start_fit
 from ._compact import compact_network
 from ._lbfgs import fit_lbfgs, progress_line
 from ._losses import LOSSES
@@ -162,12 +163,20 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
             self._initialize(Y, layer_units, X.dtype)
         else:
             self._check_warm_start_shapes(layer_units)
+        callbacks = start_fit(self, X, y, max_subtasks=self.max_iter)
         if self.solver in _STOCHASTIC_SOLVERS:
             self._fit_stochastic(
-                X, Y, sample_weight, layer_units, incremental, dropout_rates
+                X,
+                Y,
+                sample_weight,
+                layer_units,
+                incremental,
+                dropout_rates,
+                callbacks=(callbacks, y),
             )
         else:
-            self._fit_lbfgs(X, Y, sample_weight)
+            self._fit_lbfgs(X, Y, sample_weight, callbacks=(callbacks, y))
+        end_fit(callbacks, self, X, y)
         self._check_finite_weights()
         self.sparsity_ = [float(np.mean(W == 0)) for W in self.coefs_]
         return self
@@ -261,12 +270,20 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
             )
 
     # ---------------------------------------------------------------- lbfgs
-    def _fit_lbfgs(self, X, Y, sample_weight):
+    def _fit_lbfgs(self, X, Y, sample_weight, callbacks=(None, None)):
+        context, y = callbacks
+
+        def on_iteration(coefs, intercepts):
+            self.coefs_, self.intercepts_ = coefs, intercepts
+            if report_step(context, self, X, y, name="iteration"):
+                raise StopIteration
+
         self.coefs_, self.intercepts_, info = fit_lbfgs(
             self.coefs_, self.intercepts_, X, Y, sample_weight,
             activation=self.activation, loss=LOSSES[self.out_activation_],
             penalty=self._penalty(), alpha=self.alpha, max_iter=self.max_iter,
             max_fun=self.max_fun, tol=self.tol, verbose=bool(self.verbose),
+            on_iteration=on_iteration if context is not None else None,
         )  # fmt: skip
         self.n_iter_ = info["n_iter"]
         self.loss_ = info["loss"]
@@ -293,8 +310,9 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
         return sample_weight
 
     def _fit_stochastic(
-        self, X, Y, sample_weight, layer_units, incremental, dropout_rates
-    ):
+        self, X, Y, sample_weight, layer_units, incremental, dropout_rates,
+        callbacks=(None, None),
+    ):  # fmt: skip
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True")
         if not incremental or not hasattr(self, "_optimizer"):
@@ -322,7 +340,9 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
                     )  # fmt: skip
                 if self._diverged(epoch, last_finite):
                     break
-                if self._end_epoch(epoch, X.shape[0], validation) or incremental:
+                stop = self._end_epoch(epoch, X.shape[0], validation)
+                stop |= report_step(callbacks[0], self, X, callbacks[1])
+                if stop or incremental:
                     break
                 if self.n_iter_ == self.max_iter:
                     warnings.warn(
@@ -528,7 +548,9 @@ class _BaseRegularizedMLP(BaseEstimator, ABC):
         return tags
 
 
-class RegularizedMLPClassifier(ClassifierMixin, _BaseRegularizedMLP):
+class RegularizedMLPClassifier(
+    CallbackSupportMixin, ClassifierMixin, _BaseRegularizedMLP
+):
     __doc__ = _docstrings.CLASSIFIER
 
     _parameter_constraints: dict = {
@@ -723,7 +745,9 @@ class RegularizedMLPClassifier(ClassifierMixin, _BaseRegularizedMLP):
         return tags
 
 
-class RegularizedMLPRegressor(RegressorMixin, _BaseRegularizedMLP):
+class RegularizedMLPRegressor(
+    CallbackSupportMixin, RegressorMixin, _BaseRegularizedMLP
+):
     __doc__ = _docstrings.REGRESSOR
 
     _parameter_constraints: dict = {

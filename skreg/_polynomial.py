@@ -35,6 +35,8 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._callbacks import CallbackSupportMixin, end_fit, start_fit
+
 _EPS = np.finfo(np.float64).eps
 
 # Coordinate descent of the "l1" and "elasticnet" penalties (scikit-learn's
@@ -282,7 +284,7 @@ def _positive_range(X, positive):
     return X[positive].min(axis=0), X[positive].max(axis=0)
 
 
-class PolynomialCapacity(RegressorMixin, BaseEstimator):
+class PolynomialCapacity(CallbackSupportMixin, RegressorMixin, BaseEstimator):
     r"""Polynomial regression with a penalty that can grow with the degree.
 
     The model is a polynomial of total degree at most ``degree`` in the
@@ -465,6 +467,7 @@ class PolynomialCapacity(RegressorMixin, BaseEstimator):
             sample_weight, X, dtype=np.float64, ensure_non_negative=True
         )
         Y = y.reshape(X.shape[0], -1)
+        callbacks = start_fit(self, X, y, max_subtasks=0)  # one closed-form task
         self.powers_ = _term_powers(X.shape[1], self.degree)
         l1, l2 = self._penalty_strengths()
         model = None
@@ -480,6 +483,7 @@ class PolynomialCapacity(RegressorMixin, BaseEstimator):
             self.coef_, self.intercept_ = coef[0], float(intercept[0])
         else:
             self.coef_, self.intercept_ = coef, intercept
+        end_fit(callbacks, self, X, y)
         return self
 
     def _penalty_strengths(self):

@@ -1,0 +1,104 @@
+"""scikit-learn's callback API (sklearn.callback, new in 1.9)."""
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_iris
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from skreg import PolynomialCapacity, RegularizedMLPClassifier
+
+callback = pytest.importorskip("sklearn.callback")
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+@pytest.fixture(scope="module")
+def iris():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+def _scores(monitor):
+    """Scores of the leaf tasks: the epochs or iterations."""
+    frame = monitor.get_logs().data_as_pandas
+    depth = frame["task_id_path"].map(len)
+    return frame[depth == depth.max()]["accuracy"].to_numpy()
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
+def test_scoring_monitor_records_a_score_per_epoch(iris, solver):
+    X, y = iris
+    monitor = callback.ScoringMonitor(scoring="accuracy")
+    clf = RegularizedMLPClassifier(
+        hidden_layer_sizes=(8,), solver=solver, max_iter=6, random_state=0
+    )
+    clf.set_callbacks(monitor).fit(X, y)
+    scores = _scores(monitor)
+    assert len(scores) == clf.n_iter_
+    assert scores[-1] == pytest.approx(clf.score(X, y))  # the last step's model
+
+
+class _StopAfter:
+    """A minimal FitCallback that asks the fit to stop after a few steps."""
+
+    def __init__(self, steps):
+        self.steps, self.seen = steps, 0
+
+    def setup(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context):
+        pass
+
+    def on_fit_task_end(self, estimator, context, **kwargs):
+        if context.parent is None:
+            return False
+        self.seen += 1
+        return self.seen >= self.steps
+
+    def teardown(self, estimator, context):
+        pass
+
+
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_a_callback_can_stop_the_fit(iris, solver):
+    X, y = iris
+    clf = RegularizedMLPClassifier(
+        hidden_layer_sizes=(8,), solver=solver, max_iter=50, random_state=0
+    )
+    clf.set_callbacks(_StopAfter(3)).fit(X, y)
+    assert clf.n_iter_ == 3
+
+
+def test_progress_bar_for_a_fit_and_a_grid_search(iris, capsys):
+    pytest.importorskip("rich")
+    X, y = iris
+    clf = RegularizedMLPClassifier(hidden_layer_sizes=(4,), max_iter=5)
+    clf.set_callbacks(callback.ProgressBar()).fit(X, y)
+    search = GridSearchCV(
+        RegularizedMLPClassifier(hidden_layer_sizes=(4,), max_iter=5),
+        {"alpha": [0.1, 1.0]},
+        cv=2,
+    )
+    search.set_callbacks(callback.ProgressBar()).fit(X, y)
+    assert len(search.cv_results_["params"]) == 2
+
+
+def test_callbacks_in_a_pipeline_and_polynomial_capacity(iris):
+    X, y = iris
+    monitor = callback.ScoringMonitor(scoring="accuracy")
+    clf = RegularizedMLPClassifier(hidden_layer_sizes=(4,), max_iter=4, random_state=0)
+    pipe = make_pipeline(StandardScaler(), clf.set_callbacks(monitor)).fit(X, y)
+    assert len(_scores(monitor)) == pipe[-1].n_iter_
+    poly_monitor = callback.ScoringMonitor(scoring="r2")
+    x = np.linspace(-1, 1, 30)[:, None]
+    PolynomialCapacity(3).set_callbacks(poly_monitor).fit(x, x.ravel() ** 3)
+    assert poly_monitor.get_logs().data_as_pandas["r2"].iloc[-1] == pytest.approx(1.0)
+
+
+def test_no_callbacks_means_no_callback_context(iris):
+    X, y = iris
+    clf = RegularizedMLPClassifier(hidden_layer_sizes=(4,), max_iter=3).fit(X, y)
+    assert not hasattr(clf, "_skl_callbacks")
+    assert not hasattr(clf, "_callback_fit_ctx")

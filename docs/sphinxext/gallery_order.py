@@ -12,6 +12,7 @@ TOPICS = [
     "plot_eigen_shrinkage.py",  # L2 through the Hessian
     "plot_sparsity.py",  # structured sparsity
     "plot_regularization_path.py",  # paths along alpha
+    "plot_dropout.py",  # dropout and class weights
     "plot_capacity.py",  # capacity and model selection
 ]
 

@@ -39,13 +39,13 @@ from ._losses import LOSSES
 from ._network import Workspace, forward, predict_output
 from ._optimizers import AdamOptimizer, SGDOptimizer
 from ._penalties import PENALTY_NAMES, SOLVERS_FOR_PROX_ONLY_PENALTIES, make_penalty
-from ._state import restore_state_on_error
+from ._state import AtomicSetParamsMixin, restore_state_on_error
 from ._stochastic import resolve_batch_size, run_epoch
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
 
 
-class _BaseRegularizedMLP(BaseEstimator, ABC):
+class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
     """Shared training code of the two estimators."""
 
     _parameter_constraints: dict = {

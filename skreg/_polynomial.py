@@ -36,6 +36,7 @@ from sklearn.utils.validation import (
 )
 
 from ._callbacks import CallbackSupportMixin, end_fit, start_fit
+from ._state import AtomicSetParamsMixin
 
 _EPS = np.finfo(np.float64).eps
 
@@ -284,7 +285,9 @@ def _positive_range(X, positive):
     return X[positive].min(axis=0), X[positive].max(axis=0)
 
 
-class PolynomialCapacity(CallbackSupportMixin, RegressorMixin, BaseEstimator):
+class PolynomialCapacity(
+    CallbackSupportMixin, RegressorMixin, AtomicSetParamsMixin, BaseEstimator
+):
     r"""Polynomial regression with a penalty that can grow with the degree.
 
     The model is a polynomial of total degree at most ``degree`` in the

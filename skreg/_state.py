@@ -25,3 +25,21 @@ def restore_state_on_error(estimator):
             delattr(estimator, name)
         vars(estimator).update(saved)
         raise
+
+
+class AtomicSetParamsMixin:
+    """``set_params`` that changes nothing when any of its keys is invalid.
+
+    scikit-learn's ``BaseEstimator.set_params`` sets the keys one by one and
+    raises at the first unknown one, leaving the earlier ones changed.
+    """
+
+    def set_params(self, **params):
+        valid = self.get_params(deep=True)
+        unknown = [key for key in params if key.partition("__")[0] not in valid]
+        if unknown:
+            raise ValueError(
+                f"Invalid parameter {unknown[0]!r} for estimator {self}. Valid "
+                f"parameters are: {sorted(self.get_params(deep=False))!r}."
+            )
+        return super().set_params(**params)

@@ -167,3 +167,12 @@ def test_verbose_prints_data_loss_penalty_and_sparsity(solver, capsys):
 def test_html_repr_shows_the_estimator_and_its_penalty():
     html = RegularizedMLPClassifier(penalty="group_lasso")._repr_html_()
     assert "RegularizedMLPClassifier" in html and "group_lasso" in html
+
+
+@pytest.mark.parametrize("Estimator", ESTIMATORS)
+def test_a_failed_set_params_changes_nothing(Estimator):
+    model = Estimator(alpha=1.0)
+    with pytest.raises(ValueError, match="bogus"):
+        model.set_params(alpha=3.0, bogus=1)
+    assert model.alpha == 1.0
+    assert model.set_params(alpha=3.0).alpha == 3.0

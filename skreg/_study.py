@@ -1,131 +1,97 @@
 """The penalty study behind ``python -m skreg study``.
 
-For every dataset, penalty and alpha of a small grid, one pipeline is
-cross-validated and summarised as a :class:`StudyRow`: the cross-validated
-score, the training score and the fraction of weights that are exactly zero.
-Nothing here prints: :func:`run_study` returns the rows (and can hand each one
-to a callback as soon as it is ready); the command line formats them.
+A cross-validated grid search over the penalty and ``alpha`` of a regularized
+MLP on one dataset.  Every (penalty, alpha) candidate is summarised as a
+:class:`StudyRow`: the cross-validated score, the training score, the
+generalization gap, the fraction of weights that are exactly zero and the fit
+time.  The best candidate is then refitted on all the data (its loss curves
+go into the report).  Nothing here prints: :func:`run_study` returns a
+:class:`StudyResult` and can hand each row to a callback as soon as it is
+ready; the command line formats them.
 """
 
 import warnings
-from dataclasses import dataclass
-from typing import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 
 import numpy as np
+from joblib import Parallel, delayed
 from sklearn.compose import TransformedTargetRegressor
-from sklearn.datasets import load_diabetes, load_digits
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import cross_validate
+from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
+from ._cli_data import Dataset
 from ._mlp import RegularizedMLPClassifier, RegularizedMLPRegressor
 
-PENALTIES = (None, "l2", "l1", "elasticnet")
+PENALTIES = (None, "l2", "l1", "elasticnet", "l0", "group_lasso")
 DEFAULT_ALPHAS = (0.1, 1.0, 10.0, 100.0)
-QUICK_ALPHAS = (10.0,)
+QUICK_ALPHAS = (1.0,)
+DEFAULT_CV = 3
+QUICK_CV = 2
 
-# One small network fitted to convergence (or max_iter) by full-batch L-BFGS:
-# at the optimum its L1 weights are exactly zero (see ``_lbfgs``), and on these
-# small datasets it is faster than the stochastic solvers.
-MLP_PARAMS = {"hidden_layer_sizes": (32,), "solver": "lbfgs", "max_iter": 200}
-
-
-@dataclass(frozen=True)
-class StudyRow:
-    """Cross-validation summary of one (dataset, penalty, alpha) setting.
-
-    Attributes
-    ----------
-    dataset : str
-        Name of the dataset ("digits" or "diabetes").
-    metric : str
-        Name of the score: accuracy for digits, R^2 for diabetes.
-    penalty : {"l2", "l1", "elasticnet"} or None
-        The estimator's ``penalty``.
-    alpha : float
-        The estimator's ``alpha`` (0 when ``penalty`` is None).
-    test_mean, test_std : float
-        Mean and standard deviation of the held-out scores over the folds.
-    train_mean : float
-        Mean of the training scores over the folds.
-    zero_fraction : float
-        Fraction of the weights (all of ``coefs_``, not the biases) that are
-        exactly zero, averaged over the models fitted in the folds.
-    """
-
-    dataset: str
-    metric: str
-    penalty: str | None
-    alpha: float
-    test_mean: float
-    test_std: float
-    train_mean: float
-    zero_fraction: float
+# One small network.  Full-batch L-BFGS fits the smooth penalties and the L1
+# ones (by split weights, so L1 weights are exactly zero at the optimum) and is
+# the fastest on these small datasets.  l0 and group_lasso are applied by a
+# proximal step, which L-BFGS does not take: they use Adam with a larger step
+# than its default and fewer epochs.  skreg scales alpha the same way for
+# every solver, so a given alpha means the same objective in both.
+NETWORK_PARAMS = {"hidden_layer_sizes": (32,)}
+LBFGS_PARAMS = {"solver": "lbfgs", "max_iter": 100}
+ADAM_PARAMS = {"solver": "adam", "learning_rate_init": 0.01, "max_iter": 50}
+PROX_ONLY_PENALTIES = ("l0", "group_lasso")
 
 
-def make_classifier(penalty, alpha, random_state=0):
-    """Return ``StandardScaler`` followed by a :class:`RegularizedMLPClassifier`.
+def mlp_params(penalty):
+    """Return the network and solver parameters used for ``penalty``.
 
     Parameters
     ----------
-    penalty : {"l2", "l1", "elasticnet"} or None
+    penalty : {"l2", "l1", "elasticnet", "l0", "group_lasso"} or None
+        The penalty on the weights.
+
+    Returns
+    -------
+    params : dict
+        Keyword arguments of the MLP other than ``penalty``, ``alpha`` and
+        ``random_state``.
+    """
+    solver = ADAM_PARAMS if penalty in PROX_ONLY_PENALTIES else LBFGS_PARAMS
+    return {**NETWORK_PARAMS, **solver}
+
+
+def make_estimator(task, penalty, alpha, random_state=0):
+    """Return the unfitted pipeline of one candidate.
+
+    Parameters
+    ----------
+    task : {"classification", "regression"}
+        Which estimator to build.
+    penalty : {"l2", "l1", "elasticnet", "l0", "group_lasso"} or None
         The penalty on the weights.
     alpha : float
         Strength of the penalty.
     random_state : int, default=0
-        Seed of the weight initialisation.
+        Seed of the weight initialisation (and of Adam's shuffling).
 
     Returns
     -------
-    estimator : Pipeline
-        The unfitted pipeline.
+    estimator : Pipeline or TransformedTargetRegressor
+        ``StandardScaler`` followed by a :class:`RegularizedMLPClassifier`;
+        for regression, ``StandardScaler`` followed by a
+        :class:`RegularizedMLPRegressor` fitted to the target scaled to zero
+        mean and unit variance (predictions are mapped back).
     """
-    mlp = RegularizedMLPClassifier(
-        penalty=penalty, alpha=alpha, random_state=random_state, **MLP_PARAMS
-    )
-    return make_pipeline(StandardScaler(), mlp)
-
-
-def make_regressor(penalty, alpha, random_state=0):
-    """Return a scaled :class:`RegularizedMLPRegressor` with a standardised target.
-
-    Parameters
-    ----------
-    penalty : {"l2", "l1", "elasticnet"} or None
-        The penalty on the weights.
-    alpha : float
-        Strength of the penalty.
-    random_state : int, default=0
-        Seed of the weight initialisation.
-
-    Returns
-    -------
-    estimator : TransformedTargetRegressor
-        ``StandardScaler`` followed by the regressor, fitted to ``y`` scaled to
-        zero mean and unit variance (predictions are mapped back).
-    """
-    mlp = RegularizedMLPRegressor(
-        penalty=penalty, alpha=alpha, random_state=random_state, **MLP_PARAMS
-    )
+    params = dict(penalty=penalty, alpha=alpha, random_state=random_state)
+    params.update(mlp_params(penalty))
+    if task == "classification":
+        return make_pipeline(StandardScaler(), RegularizedMLPClassifier(**params))
     return TransformedTargetRegressor(
-        regressor=make_pipeline(StandardScaler(), mlp), transformer=StandardScaler()
+        regressor=make_pipeline(StandardScaler(), RegularizedMLPRegressor(**params)),
+        transformer=StandardScaler(),
     )
-
-
-@dataclass(frozen=True)
-class _Task:
-    name: str
-    metric: str
-    load: Callable
-    build: Callable
-
-
-TASKS = {
-    "digits": _Task("digits", "accuracy", load_digits, make_classifier),
-    "diabetes": _Task("diabetes", "R^2", load_diabetes, make_regressor),
-}
 
 
 def final_mlp(estimator):
@@ -173,7 +139,7 @@ def study_grid(alphas, penalties=PENALTIES):
     ----------
     alphas : sequence of float
         Strengths tried for every penalty.
-    penalties : sequence of {"l2", "l1", "elasticnet", None}, default=PENALTIES
+    penalties : sequence of str or None, default=PENALTIES
         Penalties to try; None is tried once, with ``alpha=0``.
 
     Returns
@@ -187,7 +153,102 @@ def study_grid(alphas, penalties=PENALTIES):
     ]
 
 
-def evaluate(estimator, X, y, cv=5, n_jobs=None):
+@dataclass(frozen=True)
+class StudyRow:
+    """Cross-validation summary of one (penalty, alpha) candidate.
+
+    Attributes
+    ----------
+    penalty : {"l2", "l1", "elasticnet", "l0", "group_lasso"} or None
+        The estimator's ``penalty``.
+    alpha : float
+        The estimator's ``alpha`` (0 when ``penalty`` is None).
+    test_mean, test_std : float
+        Mean and standard deviation of the held-out scores over the folds.
+    train_mean : float
+        Mean of the training scores over the folds.
+    zero_fraction : float
+        Fraction of the weights (all of ``coefs_``, not the biases) that are
+        exactly zero, averaged over the models fitted in the folds.
+    fit_time : float
+        Mean time to fit one fold, in seconds.
+    """
+
+    penalty: str | None
+    alpha: float
+    test_mean: float
+    test_std: float
+    train_mean: float
+    zero_fraction: float
+    fit_time: float
+
+    @property
+    def gap(self):
+        """The generalization gap: mean training score minus CV score."""
+        return self.train_mean - self.test_mean
+
+
+@dataclass(frozen=True)
+class StudyResult:
+    """Everything :func:`run_study` found.
+
+    Attributes
+    ----------
+    dataset : Dataset
+        The data of the study.
+    alphas : tuple of float
+        The strengths tried for every penalty other than None.
+    penalties : tuple
+        The penalties tried.
+    cv : int
+        Number of cross-validation folds.
+    rows : list of StudyRow
+        One row per candidate, in the order of :func:`study_grid`.
+    best_estimator : estimator or None
+        The best candidate refitted on all the data (None when not refitted).
+    """
+
+    dataset: Dataset
+    alphas: tuple
+    penalties: tuple
+    cv: int
+    rows: list
+    best_estimator: object = field(default=None, repr=False)
+
+    @property
+    def ranked(self):
+        """The rows from the best CV score to the worst (stable for ties, NaN last)."""
+        return sorted(
+            self.rows, key=lambda row: (np.isnan(row.test_mean), -row.test_mean)
+        )
+
+    @property
+    def best_row(self):
+        """The row with the best CV score (the first in grid order if tied)."""
+        return self.ranked[0]
+
+
+def make_cv(task, n_splits, random_state=0):
+    """Return shuffled (stratified for classification) K-fold splits.
+
+    Parameters
+    ----------
+    task : {"classification", "regression"}
+        Stratify the folds for classification.
+    n_splits : int
+        Number of folds.
+    random_state : int, default=0
+        Seed of the shuffling.
+
+    Returns
+    -------
+    cv : KFold or StratifiedKFold
+    """
+    splitter = StratifiedKFold if task == "classification" else KFold
+    return splitter(n_splits, shuffle=True, random_state=random_state)
+
+
+def evaluate(estimator, X, y, cv):
     """Cross-validate one estimator and summarise its scores and sparsity.
 
     Parameters
@@ -198,19 +259,18 @@ def evaluate(estimator, X, y, cv=5, n_jobs=None):
         The input data.
     y : ndarray of shape (n_samples,)
         The target.
-    cv : int, default=5
-        Number of folds (stratified for classifiers).
-    n_jobs : int, default=None
-        Number of folds fitted in parallel.
+    cv : int or cross-validation generator
+        The folds.
 
     Returns
     -------
     summary : dict
-        ``test_mean``, ``test_std``, ``train_mean`` and ``zero_fraction``.
+        ``test_mean``, ``test_std``, ``train_mean``, ``zero_fraction`` and
+        ``fit_time``.
     """
     result = cross_validate(
-        estimator, X, y, cv=cv, n_jobs=n_jobs,
-        return_train_score=True, return_estimator=True, error_score="raise",
+        estimator, X, y, cv=cv, return_train_score=True,
+        return_estimator=True, error_score="raise",
     )  # fmt: skip
     zeros = [zero_fraction(final_mlp(fitted)) for fitted in result["estimator"]]
     return {
@@ -218,57 +278,111 @@ def evaluate(estimator, X, y, cv=5, n_jobs=None):
         "test_std": float(np.std(result["test_score"])),
         "train_mean": float(np.mean(result["train_score"])),
         "zero_fraction": float(np.mean(zeros)),
+        "fit_time": float(np.mean(result["fit_time"])),
     }
 
 
-def run_study(
-    alphas=DEFAULT_ALPHAS,
-    *,
-    penalties=PENALTIES,
-    datasets=tuple(TASKS),
-    cv=5,
-    n_jobs=None,
-    random_state=0,
-    on_row=None,
-):
-    """Cross-validate every penalty and alpha on every dataset.
+@contextmanager
+def _quiet_small_fits():
+    """Silence convergence warnings and run BLAS on one thread.
 
-    Convergence warnings of the fits are silenced (a fit that stops at
-    ``max_iter`` is part of what the study measures), and BLAS runs on one
-    thread: the matrices are small, so threads cost more than they save.
+    A fit that stops at ``max_iter`` is part of what the study measures, and
+    the matrices are small, so BLAS threads cost more than they save.
+    """
+    with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        yield
+
+
+def _evaluate_candidate(dataset, penalty, alpha, cv, random_state):
+    with _quiet_small_fits():
+        estimator = make_estimator(dataset.task, penalty, alpha, random_state)
+        summary = evaluate(estimator, dataset.X, dataset.y, cv)
+    return StudyRow(penalty, alpha, **summary)
+
+
+def refit(dataset, row, random_state=0):
+    """Fit the candidate of ``row`` on all of ``dataset``.
 
     Parameters
     ----------
-    alphas : sequence of float, default=DEFAULT_ALPHAS
-        Strengths tried for every penalty other than None.
-    penalties : sequence of {"l2", "l1", "elasticnet", None}, default=PENALTIES
-        Penalties to try.
-    datasets : sequence of {"digits", "diabetes"}, default=("digits", "diabetes")
-        Datasets to use, both bundled with scikit-learn.
-    cv : int, default=5
-        Number of cross-validation folds.
-    n_jobs : int, default=None
-        Number of folds fitted in parallel.
+    dataset : Dataset
+        The data.
+    row : StudyRow
+        The candidate (its penalty and alpha).
     random_state : int, default=0
-        Seed of the weight initialisation of every network.
-    on_row : callable, default=None
-        Called with each :class:`StudyRow` as soon as it is computed.
+        Seed of the weight initialisation.
 
     Returns
     -------
-    rows : list of StudyRow
-        One row per dataset and (penalty, alpha) pair, in grid order.
+    estimator : Pipeline or TransformedTargetRegressor
+        The fitted pipeline.
     """
-    rows = []
-    with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        for task in (TASKS[name] for name in datasets):
-            X, y = task.load(return_X_y=True)
-            for penalty, alpha in study_grid(alphas, penalties):
-                estimator = task.build(penalty, alpha, random_state)
-                summary = evaluate(estimator, X, y, cv=cv, n_jobs=n_jobs)
-                row = StudyRow(task.name, task.metric, penalty, alpha, **summary)
-                rows.append(row)
-                if on_row is not None:
-                    on_row(row)
-    return rows
+    with _quiet_small_fits():
+        estimator = make_estimator(dataset.task, row.penalty, row.alpha, random_state)
+        return estimator.fit(dataset.X, dataset.y)
+
+
+def run_study(
+    dataset,
+    alphas=DEFAULT_ALPHAS,
+    *,
+    penalties=PENALTIES,
+    cv=DEFAULT_CV,
+    n_jobs=None,
+    random_state=0,
+    refit_best=True,
+    on_row=None,
+):
+    """Cross-validate every penalty and alpha on one dataset.
+
+    Convergence warnings of the fits are silenced (a fit that stops at
+    ``max_iter`` is part of what the study measures) and BLAS runs on one
+    thread (the matrices are small); the folds are shuffled with
+    ``random_state``.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The data, e.g. from :func:`skreg._cli_data.load_builtin`.
+    alphas : sequence of float, default=DEFAULT_ALPHAS
+        Strengths tried for every penalty other than None.
+    penalties : sequence of str or None, default=PENALTIES
+        Penalties to try.
+    cv : int, default=DEFAULT_CV
+        Number of cross-validation folds (stratified for classification).
+    n_jobs : int, default=None
+        Number of candidates cross-validated in parallel (None: one at a
+        time; -1: all cores).
+    random_state : int, default=0
+        Seed of the folds and of the weight initialisation of every network.
+    refit_best : bool, default=True
+        Refit the best candidate on all the data (``best_estimator``).
+    on_row : callable, default=None
+        Called with each :class:`StudyRow` as soon as it is computed (in the
+        order they finish when ``n_jobs`` is not 1).
+
+    Returns
+    -------
+    result : StudyResult
+        The rows in grid order and the refitted best estimator.
+    """
+    grid = study_grid(alphas, penalties)
+    splits = make_cv(dataset.task, cv, random_state)
+    tasks = (
+        delayed(_evaluate_candidate)(dataset, penalty, alpha, splits, random_state)
+        for penalty, alpha in grid
+    )
+    rows = {}
+    parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
+    for row in parallel(tasks):
+        rows[row.penalty, row.alpha] = row
+        if on_row is not None:
+            on_row(row)
+    result = StudyResult(
+        dataset, tuple(alphas), tuple(penalties), cv, [rows[key] for key in grid]
+    )
+    if not refit_best:
+        return result
+    best = refit(dataset, result.best_row, random_state)
+    return replace(result, best_estimator=best)

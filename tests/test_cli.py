@@ -1,15 +1,23 @@
-"""The ``python -m skreg`` command line and the study behind it."""
+"""The ``python -m skreg`` command line: studies end to end, reports and errors."""
 
+import base64
+import csv
 import math
 import subprocess
 import sys
 
+import numpy as np
 import pytest
+from sklearn.datasets import load_diabetes
 
-from skreg import _study
-from skreg.__main__ import _with_default_command, format_row, main
+from skreg import _cli_data, _report, _study
+from skreg.__main__ import _with_default_command, main
+from skreg._report_capacity import FIGURE_NAMES as CAPACITY_FIGURES
+from skreg._report_study import FIGURE_NAMES as STUDY_FIGURES
+from skreg._report_study import study_table
 
-PENALTY_NAMES = ("none", "l2", "l1", "elasticnet")
+PENALTY_NAMES = ("none", "l2", "l1", "elasticnet", "l0", "group_lasso")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
 def _run_cli(*args):
@@ -19,56 +27,257 @@ def _run_cli(*args):
     )  # fmt: skip
 
 
-def _table_rows(stdout):
-    """Split the table lines of the output into cells, ignoring other lines."""
-    lines = [line.split() for line in stdout.splitlines()]
-    return [cells for cells in lines if cells and cells[0] in _study.TASKS]
+def _table(stdout, first_title):
+    """The rows of the table whose header starts with ``first_title``, split."""
+    lines = stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(first_title))
+    assert set(lines[start + 1]) == {"-"}
+    rows = []
+    for line in lines[start + 2 :]:
+        if not line.strip():
+            break
+        rows.append(line.split())
+    return rows
 
 
-def test_quick_study_end_to_end():
-    result = _run_cli("--quick")
+def _read_csv(path):
+    with open(path, newline="", encoding="utf-8") as file:
+        return list(csv.DictReader(file))
+
+
+def _check_report_folder(folder, figure_names):
+    """Every figure is a PNG file, embedded and named in report.html."""
+    assert sorted(p.name for p in folder.glob("*.png")) == sorted(figure_names)
+    page = (folder / "report.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    for name in figure_names:
+        png = (folder / name).read_bytes()
+        assert png.startswith(PNG_SIGNATURE)
+        data = base64.b64encode(png).decode("ascii")
+        assert f'<img alt="{name}" src="data:image/png;base64,{data}">' in page
+        assert f'<a href="{name}">{name}</a>' in page
+    assert page.count("<img ") == len(figure_names)
+    return page
+
+
+# ------------------------------------------------------------ end to end
+def test_study_end_to_end(tmp_path):
+    out = tmp_path / "report"
+    result = _run_cli(
+        "--dataset", "iris", "--alphas", "1,10", "--cv", "2", "--out", str(out)
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "ConvergenceWarning" not in result.stderr
-    rows = _table_rows(result.stdout)
-    # dataset, metric, penalty, alpha, mean, "±", std, train, zeros
-    assert {(cells[0], cells[2]) for cells in rows} == {
-        (dataset, penalty) for dataset in _study.TASKS for penalty in PENALTY_NAMES
-    }
+    assert "Traceback" not in result.stderr
+    assert "Warning" not in result.stderr
+    n_candidates = 1 + 5 * 2
+    # Progress on the standard error: one line per candidate, then the report.
+    progress = [line for line in result.stderr.splitlines() if "ETA" in line]
+    assert len(progress) == n_candidates
+    assert progress[-1].startswith(f"[{n_candidates}/{n_candidates}]")
+    # The ranked table on the standard output.
+    rows = _table(result.stdout, "rank")
+    # rank, penalty, alpha, mean, "±", std, train, gap, zeros, fit
+    assert [int(cells[0]) for cells in rows] == list(range(1, n_candidates + 1))
+    assert sorted((cells[1], cells[2]) for cells in rows) == sorted(
+        [("none", "-")] + [(p, a) for p in PENALTY_NAMES[1:] for a in ("1", "10")]
+    )
+    means = [float(cells[3]) for cells in rows]
+    assert means == sorted(means, reverse=True)
     for cells in rows:
-        mean, std, train, zeros = map(float, cells[4:5] + cells[6:9])
-        upper = 1.0  # accuracy and R^2 are at most 1; R^2 has no lower bound
-        lower = 0.0 if cells[0] == "digits" else -math.inf
-        assert lower <= mean <= upper and lower <= train <= upper
-        assert 0 <= std <= 1 and 0 <= zeros <= 1
-        assert (zeros == 0) == (cells[2] in ("none", "l2"))
+        mean, std, train, gap, zeros, fit = map(float, cells[3:4] + cells[5:10])
+        assert 0 <= mean <= 1 and 0 <= train <= 1 and 0 <= std <= 1
+        assert gap == pytest.approx(train - mean, abs=2e-3)
+        assert 0 <= zeros <= 1 and fit >= 0
+        assert (zeros == 0) == (cells[1] in ("none", "l2"))
+    assert "best: penalty=" in result.stdout
+    # The report folder: figures, page and raw numbers.
+    page = _check_report_folder(out, STUDY_FIGURES)
+    for cells in rows:
+        assert f"<td>{cells[1]}</td>" in page
+    saved = _read_csv(out / "results.csv")
+    assert [row["penalty"] for row in saved] == [cells[1] for cells in rows]
+    for row, cells in zip(saved, rows):
+        assert float(row["cv_score_mean"]) == pytest.approx(float(cells[3]), abs=5e-4)
+        assert row["metric"] == "accuracy"
 
 
+def test_capacity_end_to_end(tmp_path):
+    out = tmp_path / "capacity"
+    result = _run_cli("capacity", "--quick", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "Warning" not in result.stderr
+    rows = _table(result.stdout, "degree")
+    degrees = [int(cells[0]) for cells in rows]
+    assert degrees == list(range(9))  # --quick: degrees 0 to 8
+    notes = {int(cells[0]): " ".join(cells[5:]) for cells in rows}
+    best = next(d for d, note in notes.items() if "best" in note)
+    one_se = next(d for d, note in notes.items() if "one-SE" in note)
+    assert "true" in notes[3]  # the default true degree
+    assert one_se <= best
+    train = [float(cells[1]) for cells in rows]
+    validation = [float(cells[2]) for cells in rows]
+    assert validation[best] == min(validation)
+    assert train[-1] <= train[0]  # more capacity fits the training data better
+    assert f"best degree (lowest validation error): {best}" in result.stdout
+    page = _check_report_folder(out, CAPACITY_FIGURES)
+    assert "one-standard-error rule" in page
+    saved = _read_csv(out / "results.csv")
+    assert [int(row["degree"]) for row in saved] == degrees
+    for row in saved:
+        assert float(row["validation_mse_mean"]) > 0
+        gap = float(row["validation_mse_mean"]) - float(row["train_mse_mean"])
+        assert float(row["generalization_gap"]) == pytest.approx(gap)
+
+
+def _write_csv(path, header, rows):
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return str(path)
+
+
+def test_study_on_a_regression_csv(tmp_path, capsys):
+    X, y = load_diabetes(return_X_y=True)
+    rows = [[*x[:3], target] for x, target in zip(X[:120], y[:120])]
+    path = _write_csv(tmp_path / "data.csv", ["age", "sex", "bmi", "target"], rows)
+    argv = ["--csv", path, "--target", "target", "--alphas", "10", "-q",
+            "--penalties", "none,l1", "--cv", "2", "--out", str(tmp_path)]  # fmt: skip
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert captured.err == ""  # quiet: no progress
+    lines = captured.out.splitlines()
+    assert lines[0].split()[:4] == ["rank", "penalty", "alpha", "CV"]
+    assert "R^2" in lines[0]  # a target with many values is a regression target
+    assert sorted(cells[1] for cells in _table(captured.out, "rank")) == ["l1", "none"]
+    assert (tmp_path / "report.html").exists()
+
+
+def test_study_on_a_csv_with_class_names(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 2))
+    labels = np.where(X[:, 0] > 0, "yes", "no")
+    path = _write_csv(tmp_path / "data.csv", ["f1", "f2", "label"],
+                      [[*x, label] for x, label in zip(X, labels)])  # fmt: skip
+    argv = ["--csv", path, "--target", "label", "--alphas", "1",
+            "--penalties", "l2", "--cv", "2", "--out", str(tmp_path)]  # fmt: skip
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert "classification (2 classes)" in captured.out
+    assert "CV accuracy" in captured.out
+
+
+def test_report_without_matplotlib(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # import fails
+    argv = ["--dataset", "iris", "--alphas", "1", "--penalties", "l1",
+            "--cv", "2", "--out", str(tmp_path), "-q"]  # fmt: skip
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert captured.err == f"skreg: {_report.NO_MATPLOTLIB}\n"
+    assert not list(tmp_path.glob("*.png"))
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<img" not in page and "<td>l1</td>" in page
+    assert _read_csv(tmp_path / "results.csv")[0]["penalty"] == "l1"
+
+
+def test_capacity_on_a_csv_column_pair(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-2, 2, 40)
+    rows = zip(x, x**2 + rng.normal(scale=0.1, size=40), rng.normal(size=40))
+    path = _write_csv(tmp_path / "pairs.csv", ["x", "<y>", "other"], rows)
+    argv = ["capacity", "--csv", path, "--feature", "x", "--target", "<y>",
+            "--max-degree", "4", "--out", str(tmp_path)]  # fmt: skip
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    rows = _table(out, "degree")
+    assert [int(cells[0]) for cells in rows] == [0, 1, 2, 3, 4]
+    one_se = [line for line in out.splitlines() if "one-standard-error" in line]
+    assert one_se[0].endswith(": 2")  # the simplest degree as good as the best
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "&lt;y&gt;" in page and "<y>" not in page  # names are escaped
+
+
+# ------------------------------------------------------------- the study
 def test_run_study_rows():
+    dataset = _cli_data.load_builtin("diabetes")
     alphas = (0.1, 10.0)
-    rows = _study.run_study(alphas, datasets=("diabetes",), cv=2)
-    assert [(row.penalty, row.alpha) for row in rows] == _study.study_grid(alphas)
-    for row in rows:
+    result = _study.run_study(dataset, alphas, cv=2, refit_best=False)
+    assert [(row.penalty, row.alpha) for row in result.rows] == _study.study_grid(
+        alphas
+    )
+    assert result.best_estimator is None
+    for row in result.rows:
         assert math.isfinite(row.test_mean) and math.isfinite(row.train_mean)
-        assert row.test_std >= 0
+        assert row.test_std >= 0 and row.fit_time > 0
         assert 0 <= row.zero_fraction <= 1
-    at_largest = {row.penalty: row for row in rows if row.alpha == max(alphas)}
+        assert row.gap == row.train_mean - row.test_mean
+    at_largest = {row.penalty: row for row in result.rows if row.alpha == 10.0}
     assert at_largest["l1"].zero_fraction > at_largest["l2"].zero_fraction
     assert at_largest["l1"].zero_fraction > 0.5
+    assert at_largest["group_lasso"].zero_fraction > 0
+    assert [row.test_mean for row in result.ranked] == sorted(
+        (row.test_mean for row in result.rows), reverse=True
+    )
 
 
-def test_run_study_reports_each_row():
+def test_candidates_in_parallel_give_the_same_rows():
+    dataset = _cli_data.load_builtin("iris")
+    kwargs = dict(penalties=(None, "l1", "l0"), cv=2, refit_best=False)
     seen = []
-    rows = _study.run_study((10.0,), penalties=("l1",), datasets=("diabetes",),
-                            cv=2, on_row=seen.append)  # fmt: skip
-    assert seen == rows and len(rows) == 1
+    serial = _study.run_study(dataset, (1.0,), **kwargs)
+    parallel = _study.run_study(dataset, (1.0,), n_jobs=2, on_row=seen.append, **kwargs)
+    assert sorted(seen, key=parallel.rows.index) == parallel.rows
+    for a, b in zip(serial.rows, parallel.rows):
+        assert (a.penalty, a.alpha, a.test_mean, a.zero_fraction) == (
+            b.penalty, b.alpha, b.test_mean, b.zero_fraction,
+        )  # fmt: skip
 
 
+def test_solver_per_penalty():
+    assert _study.mlp_params("l2")["solver"] == "lbfgs"
+    for penalty in ("l0", "group_lasso"):
+        params = _study.mlp_params(penalty)
+        assert params["solver"] == "adam" and params["learning_rate_init"] == 0.01
+
+
+def test_study_table_format():
+    dataset = _cli_data.load_builtin("iris")
+    rows = [
+        _study.StudyRow(None, 0.0, 0.5, 0.03, 0.9, 0.0, 0.012),
+        _study.StudyRow("l1", 10.0, 0.75, 0.0, 0.75, 0.25, 1.5),
+    ]
+    result = _study.StudyResult(dataset, (10.0,), (None, "l1"), 2, rows)
+    text = study_table(result, "+/-").to_text().splitlines()
+    assert text[0].split() == [
+        "rank", "penalty", "alpha", "CV", "accuracy", "train", "gap", "zeros",
+        "fit", "(s)",
+    ]  # fmt: skip
+    assert text[2].split() == "1 l1 10 0.750 +/- 0.000 0.750 0.000 0.250 1.50".split()
+    assert text[3].split() == "2 none - 0.500 +/- 0.030 0.900 0.400 0.000 0.01".split()
+    assert len({len(line) for line in text[:2]}) == 1  # the rule spans the titles
+
+
+@pytest.mark.parametrize(
+    "values, task",
+    [
+        (["a", "b", "a", "b"], "classification"),
+        (["0", "1", "1", "0", "1"], "classification"),
+        (["0.5", "1", "1", "0", "1"], "regression"),
+        ([str(v) for v in range(30)], "regression"),
+    ],
+)
+def test_infer_task(values, task):
+    assert _cli_data.infer_task(values) == task
+
+
+# ----------------------------------------------------------------- errors
 @pytest.mark.parametrize(
     "argv, expected",
     [
         ([], ["study"]),
         (["--quick"], ["study", "--quick"]),
         (["study", "-q"], ["study", "-q"]),
+        (["capacity", "--quick"], ["capacity", "--quick"]),
         (["--help"], ["--help"]),
     ],
 )
@@ -76,21 +285,106 @@ def test_study_is_the_default_command(argv, expected):
     assert _with_default_command(argv) == expected
 
 
+def _main_status(argv):
+    """Exit status of main (argparse errors raise SystemExit)."""
+    try:
+        return main(argv)
+    except SystemExit as exc:
+        return exc.code
+
+
 @pytest.mark.parametrize(
     "argv, message",
     [
         (["--no-such-option"], "unrecognized arguments: --no-such-option"),
+        (["capacity", "--no-such-option"], "unrecognized arguments"),
         (["--n-jobs", "0"], "--n-jobs: must be a non-zero integer"),
         (["--random-state", "-1"], "--random-state: must be in [0, 2**32)"),
         (["no-such-command"], "invalid choice: 'no-such-command'"),
+        (["--dataset", "california"], "invalid choice: 'california'"),
+        (["--alphas", "1,x"], "--alphas: must be comma-separated numbers"),
+        (["--alphas", "0"], "--alphas: must be positive numbers"),
+        (["--penalties", "l3"], "--penalties: unknown 'l3'"),
+        (["--cv", "1"], "--cv: must be at least 2"),
+        (["--csv", "data.csv"], "--csv needs --target COLUMN"),
+        (["--target", "y"], "--target and --task go with --csv FILE"),
+        (["--csv", "no-such-file.csv", "--target", "y"], "no such file"),
+        (["capacity", "--csv", "x.csv", "--noise", "1"], "--noise is for synthetic"),
+        (["capacity", "--noise", "-1"], "--noise: must be a finite number >= 0"),
+        (["capacity", "--n-samples", "6"], "too few for 5-fold cross-validation"),
     ],
 )
 def test_bad_arguments_exit_2_with_one_line(argv, message, capsys):
-    with pytest.raises(SystemExit) as excinfo:
-        main(argv)
-    assert excinfo.value.code == 2
+    assert _main_status(argv) == 2
+    captured = capsys.readouterr()
+    assert message in captured.err and captured.err.count("\n") == 1
+    assert "error: " in captured.err and captured.out == ""
+
+
+_GOOD = [["1", "2", "a"], ["3", "4", "b"]] * 3
+
+
+@pytest.mark.parametrize(
+    "header, rows, target, message",
+    [
+        (["x", "y", "label"], _GOOD, "nope", "has no column 'nope' (columns: x, y"),
+        (["x", "y", "label"], [["1", "oops", "a"]] + _GOOD, "label",
+         "line 2, column 'y': 'oops' is not a finite number"),
+        (["x", "y", "label"], _GOOD + [["1", "", "a"]], "label",
+         "line 8, column 'y': missing value"),
+        (["x", "y", "label"], _GOOD + [["1", "inf", "a"]], "label",
+         "'inf' is not a finite number"),
+        (["x", "y", "label"], [["1", "2"]], "label", "line 2: 2 fields, expected 3"),
+        (["x", "y", "label"], [], "label", "has a header but no data rows"),
+        (["x", "x", "label"], _GOOD, "label", "the column name 'x' appears twice"),
+        (["label"], [["a"], ["b"]], "label", "no feature column besides 'label'"),
+        (["x", "y", "label"], _GOOD[:2], "label", "too few for 2-fold"),
+        (["x", "y", "label"], _GOOD + [["1", "2", "c"]], "label",
+         "class 'c' has 1 row, fewer than the 2 folds"),
+    ],
+)  # fmt: skip
+def test_bad_csv_exits_2_with_one_line(tmp_path, capsys, header, rows, target,
+                                       message):  # fmt: skip
+    path = _write_csv(tmp_path / "bad.csv", header, rows)
+    argv = ["--csv", path, "--target", target, "--cv", "2", "--out", str(tmp_path)]
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith("skreg: error: ")
+    assert message in captured.err and captured.err.count("\n") == 1
+    assert captured.out == ""
+    assert not (tmp_path / "report.html").exists()
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "is empty"),
+        (b"\xff\xfe\x00\x81 not text", "is not a UTF-8 text file"),
+    ],
+)
+def test_unreadable_csv_exits_2(tmp_path, capsys, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    assert main(["--csv", str(path), "--target", "y", "--out", str(tmp_path)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_capacity_csv_errors(tmp_path, capsys):
+    path = _write_csv(tmp_path / "three.csv", ["a", "b", "c"], [["1", "x", "2"]] * 12)
+    assert main(["capacity", "--csv", path, "--target", "c"]) == 2
+    assert "three.csv' has 2 columns besides 'c': choose one with --feature" in (
+        capsys.readouterr().err
+    )
+    assert main(["capacity", "--csv", path, "--feature", "b", "--target", "c"]) == 2
+    assert "column 'b': 'x' is not a finite number" in capsys.readouterr().err
+
+
+def test_out_folder_that_is_a_file_exits_2(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert main(["capacity", "--out", str(blocker / "report")]) == 2
     err = capsys.readouterr().err
-    assert message in err and err.count("\n") == 1
+    assert err.startswith("skreg: error: --out: cannot create the folder")
 
 
 def test_unknown_option_exits_2_in_subprocess():
@@ -102,7 +396,16 @@ def test_unknown_option_exits_2_in_subprocess():
     ]
 
 
-def test_format_row():
-    row = _study.StudyRow("diabetes", "R^2", None, 0.0, -0.25, 0.03, -1e-5, 1.0)
-    expected = "diabetes R^2 none - -0.250 +/- 0.030 0.000 1.000"
-    assert format_row(row, "+/-").split() == expected.split()
+@pytest.mark.parametrize(
+    "command, expected",
+    [
+        ([], ["study", "capacity"]),
+        (["study"], ["--dataset", "--csv FILE", "--n-jobs N", "--quick"]),
+        (["capacity"], ["--true-degree D", "--noise STD", "--n-samples N"]),
+    ],
+)
+def test_help_on_every_subcommand(command, expected, capsys):
+    assert _main_status([*command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(" ".join(["usage: skreg", *command]))
+    assert all(text in out for text in expected)

@@ -1,0 +1,182 @@
+"""The polynomial capacity study behind ``python -m skreg capacity``.
+
+Polynomials of every degree from 0 to ``max_degree`` are cross-validated on
+one input and one target (noisy values of a known polynomial, or two columns
+of a CSV file); training error keeps falling with the degree while validation
+error eventually rises, and the degree is chosen on the validation error, by
+the best score and by the one-standard-error rule (MATH.md section 6).
+Nothing here prints.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.polynomial import chebyshev
+from sklearn.model_selection import KFold
+
+from ._capacity import capacity_curve
+from ._polynomial import PolynomialCapacity
+
+DEFAULT_N_SAMPLES = 30
+DEFAULT_TRUE_DEGREE = 3
+DEFAULT_NOISE = 0.3
+DEFAULT_MAX_DEGREE = 12
+QUICK_MAX_DEGREE = 8
+DEFAULT_CV = 5
+QUICK_CV = 3
+SCORING = "neg_mean_squared_error"
+
+
+@dataclass(frozen=True)
+class PolynomialData:
+    """Noisy values of a known polynomial on [-1, 1].
+
+    Attributes
+    ----------
+    x, y : ndarray of shape (n_samples,)
+        The inputs, uniform on [-1, 1], and the noisy values.
+    coef : ndarray of shape (true_degree + 1,)
+        Coefficients of the true polynomial in the Chebyshev basis.
+    noise : float
+        Standard deviation of the Gaussian noise added to the values.
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    coef: np.ndarray
+    noise: float
+
+    @property
+    def true_degree(self):
+        """Degree of the true polynomial."""
+        return len(self.coef) - 1
+
+    def true_function(self, x):
+        """Values of the true polynomial (without noise) at ``x``."""
+        return chebyshev.chebval(x, self.coef)
+
+
+def make_polynomial_data(n_samples, true_degree, noise, random_state=0):
+    """Draw noisy values of a random polynomial of a given degree.
+
+    The polynomial is ``sum_k c_k T_k(x)`` over the Chebyshev polynomials
+    ``T_k`` of degree ``k <= true_degree``, with ``|c_k|`` uniform in
+    [0.5, 1] and random signs, so that every degree contributes about as much;
+    the inputs are uniform on [-1, 1].
+
+    Parameters
+    ----------
+    n_samples : int
+        Number of points.
+    true_degree : int
+        Degree of the polynomial.
+    noise : float
+        Standard deviation of the Gaussian noise.
+    random_state : int, default=0
+        Seed of the coefficients, inputs and noise.
+
+    Returns
+    -------
+    data : PolynomialData
+    """
+    rng = np.random.default_rng(random_state)
+    size = true_degree + 1
+    coef = rng.choice([-1.0, 1.0], size) * rng.uniform(0.5, 1.0, size)
+    x = rng.uniform(-1.0, 1.0, n_samples)
+    y = chebyshev.chebval(x, coef) + rng.normal(scale=noise, size=n_samples)
+    return PolynomialData(x, y, coef, noise)
+
+
+@dataclass(frozen=True)
+class CapacityStudy:
+    """Everything :func:`run_capacity` found.
+
+    Attributes
+    ----------
+    name : str
+        What the data are ("synthetic" or the CSV file).
+    x, y : ndarray of shape (n_samples,)
+        The input and the target.
+    feature, target : str
+        Their names.
+    curve : CapacityCurve
+        Training and validation scores (negated mean squared errors) for
+        every degree.
+    fits : dict of int to PolynomialCapacity
+        Polynomials fitted on all the data: the best degree, the one chosen
+        by the one-standard-error rule and the largest degree.
+    truth : PolynomialData or None
+        The true polynomial of synthetic data.
+    """
+
+    name: str
+    x: np.ndarray
+    y: np.ndarray
+    feature: str
+    target: str
+    curve: object
+    fits: dict = field(repr=False)
+    truth: PolynomialData | None = None
+
+    @property
+    def degrees(self):
+        """The degrees tried, in increasing order."""
+        return self.curve.param_range
+
+    @property
+    def train_error(self):
+        """Mean training MSE over the folds, for every degree."""
+        return -self.curve.train_scores_mean
+
+    @property
+    def validation_error(self):
+        """Mean validation MSE over the folds, for every degree."""
+        return -self.curve.validation_scores_mean
+
+
+def run_capacity(
+    x,
+    y,
+    *,
+    max_degree=DEFAULT_MAX_DEGREE,
+    cv=DEFAULT_CV,
+    random_state=0,
+    n_jobs=None,
+    name="synthetic",
+    feature="x",
+    target="y",
+    truth=None,
+):
+    """Cross-validate polynomials of degree 0 to ``max_degree``.
+
+    Parameters
+    ----------
+    x, y : ndarray of shape (n_samples,)
+        The input and the target.
+    max_degree : int, default=DEFAULT_MAX_DEGREE
+        The largest degree tried.
+    cv : int, default=DEFAULT_CV
+        Number of shuffled cross-validation folds.
+    random_state : int, default=0
+        Seed of the shuffling of the folds.
+    n_jobs : int, default=None
+        Number of fits run in parallel.
+    name, feature, target : str
+        Names of the data, the input and the target (for the report).
+    truth : PolynomialData, default=None
+        The true polynomial of synthetic data.
+
+    Returns
+    -------
+    study : CapacityStudy
+    """
+    X = np.asarray(x, dtype=float).reshape(-1, 1)
+    curve = capacity_curve(
+        PolynomialCapacity(), X, y, param_name="degree",
+        param_range=range(max_degree + 1), scoring=SCORING, n_jobs=n_jobs,
+        cv=KFold(cv, shuffle=True, random_state=random_state),
+    )  # fmt: skip
+    shown = {curve.best_param_, curve.one_se_param_, max_degree}
+    fits = {degree: PolynomialCapacity(degree).fit(X, y) for degree in sorted(shown)}
+    return CapacityStudy(name, X[:, 0], np.asarray(y), feature, target, curve,
+                         fits, truth)  # fmt: skip

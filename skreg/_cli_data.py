@@ -1,0 +1,371 @@
+"""Data for the command line: scikit-learn's bundled datasets and CSV files.
+
+Every problem with the user's data (a missing file, a malformed CSV, an
+unknown column, a non-numeric feature...) raises :class:`DataError`, whose
+message is one line that the command line prints as it is.
+"""
+
+import csv
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_diabetes,
+    load_digits,
+    load_iris,
+    load_wine,
+)
+
+TASKS = ("classification", "regression")
+
+# Datasets shipped inside scikit-learn (no download), with their task.
+BUILTIN_DATASETS = {
+    "digits": (load_digits, "classification"),
+    "breast_cancer": (load_breast_cancer, "classification"),
+    "iris": (load_iris, "classification"),
+    "wine": (load_wine, "classification"),
+    "diabetes": (load_diabetes, "regression"),
+}
+
+# A numeric target is taken as class labels when all its values are integers
+# and it has at most this many distinct values (and fewer than half the rows).
+MAX_INFERRED_CLASSES = 20
+
+_MAX_LISTED_COLUMNS = 8
+
+
+class DataError(ValueError):
+    """A problem with the data given on the command line (one-line message)."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A supervised dataset and what to do with it.
+
+    Attributes
+    ----------
+    name : str
+        Name of the dataset (a built-in name or the CSV file name).
+    X : ndarray of shape (n_samples, n_features)
+        The features, as floats.
+    y : ndarray of shape (n_samples,)
+        The target: class labels or floats.
+    task : {"classification", "regression"}
+        What the target is.
+    feature_names : tuple of str
+        Name of every column of ``X``.
+    """
+
+    name: str
+    X: np.ndarray
+    y: np.ndarray
+    task: str
+    feature_names: tuple
+
+    @property
+    def metric(self):
+        """Name of the score: "accuracy" for classification, "R^2" otherwise."""
+        return "accuracy" if self.task == "classification" else "R^2"
+
+    @property
+    def n_classes(self):
+        """Number of distinct classes (None for regression)."""
+        if self.task != "classification":
+            return None
+        return len(np.unique(self.y))
+
+    def describe(self):
+        """One line: samples, features and classes or target."""
+        n_samples, n_features = self.X.shape
+        kind = (
+            f"{self.n_classes} classes"
+            if self.task == "classification"
+            else "continuous target"
+        )
+        return (
+            f"{self.name}: {n_samples} samples, {n_features} features, "
+            f"{self.task} ({kind})"
+        )
+
+
+def load_builtin(name):
+    """Return one of scikit-learn's bundled datasets.
+
+    Parameters
+    ----------
+    name : {"digits", "breast_cancer", "iris", "wine", "diabetes"}
+        The dataset.
+
+    Returns
+    -------
+    dataset : Dataset
+    """
+    if name not in BUILTIN_DATASETS:
+        known = ", ".join(BUILTIN_DATASETS)
+        raise DataError(f"unknown dataset {name!r} (choose from {known})")
+    load, task = BUILTIN_DATASETS[name]
+    bunch = load()
+    names = getattr(bunch, "feature_names", None)
+    if names is None:
+        names = [f"x{j}" for j in range(bunch.data.shape[1])]
+    return Dataset(name, bunch.data.astype(float), bunch.target, task, tuple(names))
+
+
+# ------------------------------------------------------------------ CSV
+@dataclass(frozen=True)
+class CsvTable:
+    """The fields of a CSV file with a header row.
+
+    Attributes
+    ----------
+    path : str
+        The file, as given (for error messages).
+    header : list of str
+        The column names, stripped of surrounding spaces.
+    rows : list of list of str
+        The data rows (blank lines skipped), each with one field per column.
+    line_numbers : list of int
+        The line of the file where each row is.
+    """
+
+    path: str
+    header: list
+    rows: list
+    line_numbers: list
+
+    def column_index(self, name, option):
+        """Index of the column ``name``; DataError naming ``option`` if none."""
+        if name in self.header:
+            return self.header.index(name)
+        listed = ", ".join(self.header[:_MAX_LISTED_COLUMNS])
+        if len(self.header) > _MAX_LISTED_COLUMNS:
+            listed += ", ..."
+        raise DataError(
+            f"{option}: '{self.path}' has no column '{name}' (columns: {listed})"
+        )
+
+    def column(self, index):
+        """The fields of column ``index``."""
+        return [row[index] for row in self.rows]
+
+    def field_error(self, row, index, problem):
+        """A DataError locating a problem at one field."""
+        return DataError(
+            f"'{self.path}', line {self.line_numbers[row]}, column "
+            f"'{self.header[index]}': {problem}"
+        )
+
+    def numeric_column(self, index, what):
+        """Column ``index`` as floats; DataError at the first field that is not."""
+        values = np.empty(len(self.rows))
+        for i, field in enumerate(self.column(index)):
+            value = _parse_number(field)
+            if value is None:
+                found = (
+                    f"'{field}' is not a finite number" if field else "missing value"
+                )
+                raise self.field_error(i, index, f"{found} ({what} must be numeric)")
+            values[i] = value
+        return values
+
+
+def read_csv(path):
+    """Read a comma-separated file with a header row.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file (UTF-8, with or without a byte order mark).
+
+    Returns
+    -------
+    table : CsvTable
+        The column names and the data rows.
+    """
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as file:
+            lines = list(csv.reader(file))
+    except FileNotFoundError:
+        raise DataError(f"no such file: '{path}'") from None
+    except IsADirectoryError:
+        raise DataError(f"'{path}' is a directory, not a CSV file") from None
+    except UnicodeDecodeError:
+        raise DataError(f"'{path}' is not a UTF-8 text file") from None
+    except csv.Error as exc:
+        raise DataError(f"'{path}' is not a valid CSV file: {exc}") from None
+    except OSError as exc:
+        raise DataError(f"cannot read '{path}': {exc.strerror}") from None
+    return _split_header(str(path), lines)
+
+
+def _split_header(path, lines):
+    numbered = [(n, line) for n, line in enumerate(lines, 1) if any(line)]
+    if not numbered:
+        raise DataError(f"'{path}' is empty")
+    header = [name.strip() for name in numbered[0][1]]
+    _check_header(path, header)
+    for line_number, line in numbered[1:]:
+        if len(line) != len(header):
+            raise DataError(
+                f"'{path}', line {line_number}: {len(line)} fields, expected "
+                f"{len(header)} as in the header"
+            )
+    if len(numbered) == 1:
+        raise DataError(f"'{path}' has a header but no data rows")
+    rows = [[field.strip() for field in line] for _, line in numbered[1:]]
+    return CsvTable(path, header, rows, [n for n, _ in numbered[1:]])
+
+
+def _check_header(path, header):
+    if any(not name for name in header):
+        raise DataError(f"'{path}': the header has an empty column name")
+    seen = set()
+    for name in header:
+        if name in seen:
+            raise DataError(f"'{path}': the column name '{name}' appears twice")
+        seen.add(name)
+
+
+def _parse_number(text):
+    """The float in ``text``, or None when it is not a finite number."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def infer_task(values):
+    """Guess whether a target column holds class labels or a quantity.
+
+    Parameters
+    ----------
+    values : list of str
+        The target column as read from the file.
+
+    Returns
+    -------
+    task : {"classification", "regression"}
+        "classification" when some value is not a number, or when all are
+        integers with at most ``MAX_INFERRED_CLASSES`` distinct values, fewer
+        than half the number of rows; "regression" otherwise.
+    """
+    numbers = [_parse_number(value) for value in values]
+    if any(number is None for number in numbers):
+        return "classification"
+    n_distinct = len(set(numbers))
+    few = n_distinct <= MAX_INFERRED_CLASSES and 2 * n_distinct < len(numbers)
+    integers = all(number.is_integer() for number in numbers)
+    return "classification" if integers and few else "regression"
+
+
+def _target(table, index, task):
+    if task == "regression":
+        return table.numeric_column(index, "a regression target")
+    labels = table.column(index)
+    if "" in labels:
+        raise table.field_error(labels.index(""), index, "missing class label")
+    numbers = [_parse_number(label) for label in labels]
+    if all(number is not None for number in numbers):
+        return np.asarray(numbers)
+    return np.asarray(labels, dtype=object)
+
+
+def load_csv(path, target, task=None):
+    """Read a dataset from a CSV file: one target column, numeric features.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Comma-separated file with a header row of column names.
+    target : str
+        Name of the target column; every other column is a feature.
+    task : {"classification", "regression"} or None, default=None
+        What the target is; None guesses it with :func:`infer_task`.
+
+    Returns
+    -------
+    dataset : Dataset
+    """
+    table = read_csv(path)
+    index = table.column_index(target, "--target")
+    if len(table.header) < 2:
+        raise DataError(f"'{path}' has no feature column besides '{target}'")
+    task = infer_task(table.column(index)) if task is None else task
+    y = _target(table, index, task)
+    features = [j for j in range(len(table.header)) if j != index]
+    X = np.column_stack([table.numeric_column(j, "features") for j in features])
+    names = tuple(table.header[j] for j in features)
+    return Dataset(str(path), X, y, task, names)
+
+
+def load_csv_pair(path, feature, target):
+    """Read one input column and one target column of a CSV file.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Comma-separated file with a header row of column names.
+    feature : str or None
+        Name of the input column; None takes the only column other than
+        ``target`` (an error when there are more).
+    target : str
+        Name of the target column.
+
+    Returns
+    -------
+    x, y : ndarray of shape (n_samples,)
+        The two columns as floats.
+    feature : str
+        Name of the input column.
+    """
+    table = read_csv(path)
+    y_index = table.column_index(target, "--target")
+    if feature is None:
+        others = [name for name in table.header if name != target]
+        if len(others) != 1:
+            raise DataError(
+                f"'{path}' has {len(others)} columns besides '{target}': "
+                "choose one with --feature"
+            )
+        feature = others[0]
+    x_index = table.column_index(feature, "--feature")
+    x = table.numeric_column(x_index, "the feature")
+    y = table.numeric_column(y_index, "the target")
+    return x, y, feature
+
+
+def check_folds(dataset, cv):
+    """Raise :class:`DataError` when ``dataset`` is too small for ``cv`` folds.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The data to cross-validate.
+    cv : int
+        Number of folds.
+    """
+    n_samples = dataset.X.shape[0]
+    if n_samples < 2 * cv:
+        raise DataError(
+            f"{dataset.name} has {n_samples} rows: too few for {cv}-fold "
+            "cross-validation (use --cv with fewer folds)"
+        )
+    if dataset.task != "classification":
+        return
+    labels, counts = np.unique(dataset.y.astype(str), return_counts=True)
+    if len(labels) < 2:
+        raise DataError(
+            f"{dataset.name}: the target has a single class ('{labels[0]}'); "
+            "use --task regression for a numeric target"
+        )
+    if counts.min() < cv:
+        rare = labels[np.argmin(counts)]
+        n_rare = counts.min()
+        rows = "row" if n_rare == 1 else "rows"
+        raise DataError(
+            f"{dataset.name}: class '{rare}' has {n_rare} {rows}, fewer than "
+            f"the {cv} folds (use --cv with fewer folds)"
+        )

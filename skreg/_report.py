@@ -1,0 +1,298 @@
+"""Report folders of the command line: PNG figures, a CSV table, report.html.
+
+A report is a table, a few lines of text and figures drawn by functions of a
+matplotlib :class:`~matplotlib.figure.Figure`.  :func:`write_report` saves
+every figure as a PNG file, the raw numbers as ``results.csv`` and a
+self-contained ``report.html`` that shows the text, the table and the figures
+(embedded as base64 data URIs, so the page can be moved or mailed alone).
+Figures are drawn without pyplot (no global state, no display needed).  When
+matplotlib is not installed the report has no figures.  Nothing here prints.
+"""
+
+import base64
+import csv
+import html
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+HTML_NAME = "report.html"
+CSV_NAME = "results.csv"
+FIGURE_DPI = 100
+
+_STYLE = """
+body { font-family: sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em;
+       color: #222; }
+table { border-collapse: collapse; margin: 1em 0; }
+th, td { padding: 0.2em 0.7em; border-bottom: 1px solid #ddd; }
+th { text-align: left; background: #f3f3f3; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+figure { margin: 2em 0; }
+figure img { max-width: 100%; }
+figcaption { color: #555; }
+"""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of text cells, shown in the terminal and in the HTML page.
+
+    Attributes
+    ----------
+    columns : tuple of tuple (str, bool)
+        The title of each column and whether its cells are right-aligned.
+    rows : tuple of tuple of str
+        The cells, one tuple per row.
+    """
+
+    columns: tuple
+    rows: tuple
+
+    def to_text(self):
+        """Return the table as aligned text: titles, a rule, then the rows."""
+        widths = [
+            max([len(title), *(len(row[j]) for row in self.rows)])
+            for j, (title, _) in enumerate(self.columns)
+        ]
+        titles = self._line([title for title, _ in self.columns], widths)
+        lines = [titles, "-" * len(titles)]
+        lines += [self._line(row, widths) for row in self.rows]
+        return "\n".join(lines)
+
+    def _line(self, cells, widths):
+        return "  ".join(
+            cell.rjust(width) if right else cell.ljust(width)
+            for cell, width, (_, right) in zip(cells, widths, self.columns)
+        ).rstrip()
+
+    def to_html(self):
+        """Return the table as an HTML ``<table>`` element."""
+        classes = [' class="num"' if right else "" for _, right in self.columns]
+        head = "".join(
+            f"<th{c}>{html.escape(title)}</th>"
+            for c, (title, _) in zip(classes, self.columns)
+        )
+        body = "\n".join(
+            "<tr>"
+            + "".join(
+                f"<td{c}>{html.escape(cell)}</td>" for c, cell in zip(classes, row)
+            )
+            + "</tr>"
+            for row in self.rows
+        )
+        return (
+            f"<table>\n<thead><tr>{head}</tr></thead>\n"
+            f"<tbody>\n{body}\n</tbody>\n</table>"
+        )
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """One figure of a report.
+
+    Attributes
+    ----------
+    filename : str
+        Name of the PNG file, e.g. ``"score_vs_alpha.png"``.
+    caption : str
+        What the figure shows.
+    draw : callable
+        Called with an empty matplotlib Figure, draws on it.
+    size : tuple of float, default=(7.0, 4.5)
+        Width and height in inches.
+    """
+
+    filename: str
+    caption: str
+    draw: Callable
+    size: tuple = (7.0, 4.5)
+
+
+@dataclass(frozen=True)
+class Report:
+    """The contents of a report folder.
+
+    Attributes
+    ----------
+    title : str
+        Title of the page.
+    summary : list of str
+        Lines of text shown above the table.
+    table : Table
+        The results.
+    csv_header : list of str
+        Column names of ``results.csv``.
+    csv_rows : list of list
+        Its rows (raw numbers, full precision).
+    figures : list of FigureSpec
+        The figures, in the order shown.
+    """
+
+    title: str
+    summary: list
+    table: Table
+    csv_header: list
+    csv_rows: list
+    figures: list
+
+
+@dataclass(frozen=True)
+class WrittenReport:
+    """The files :func:`write_report` wrote.
+
+    Attributes
+    ----------
+    html : pathlib.Path
+        The page.
+    csv : pathlib.Path
+        The table of raw numbers.
+    figures : list of pathlib.Path
+        The PNG files (empty without matplotlib).
+    has_matplotlib : bool
+        Whether matplotlib was available to draw the figures.
+    """
+
+    html: Path
+    csv: Path
+    figures: list
+    has_matplotlib: bool
+
+
+def figure_class():
+    """Return matplotlib's Figure class, or None when matplotlib is missing."""
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        return None
+    return Figure
+
+
+def render_png(spec, Figure):
+    """Draw one figure and return its PNG bytes.
+
+    Parameters
+    ----------
+    spec : FigureSpec
+        The figure.
+    Figure : type
+        matplotlib's Figure class.
+
+    Returns
+    -------
+    png : bytes
+    """
+    figure = Figure(figsize=spec.size)  # no layout engine: it doubles the time
+    spec.draw(figure)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=FIGURE_DPI)
+    return buffer.getvalue()
+
+
+def _figure_html(filename, caption, png):
+    data = base64.b64encode(png).decode("ascii")
+    name = html.escape(filename)
+    return (
+        f'<figure id="{name}">\n'
+        f'<img alt="{name}" src="data:image/png;base64,{data}">\n'
+        f'<figcaption><a href="{name}">{name}</a>: {html.escape(caption)}'
+        "</figcaption>\n</figure>"
+    )
+
+
+def render_html(report, pngs, note=None):
+    """Return the self-contained HTML page of a report.
+
+    Parameters
+    ----------
+    report : Report
+        The contents.
+    pngs : dict of str to bytes
+        The PNG bytes of each figure drawn, by file name.
+    note : str, default=None
+        A line shown instead of the figures that are missing.
+
+    Returns
+    -------
+    page : str
+    """
+    title = html.escape(report.title)
+    summary = "\n".join(f"<p>{html.escape(line)}</p>" for line in report.summary)
+    figures = [
+        _figure_html(spec.filename, spec.caption, pngs[spec.filename])
+        for spec in report.figures
+        if spec.filename in pngs
+    ]
+    if note:
+        figures.append(f"<p><em>{html.escape(note)}</em></p>")
+    return "\n".join([
+        "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
+        f"<title>{title}</title>", f"<style>{_STYLE}</style>", "</head>", "<body>",
+        f"<h1>{title}</h1>", summary, "<h2>Results</h2>", report.table.to_html(),
+        f'<p>Raw numbers: <a href="{CSV_NAME}">{CSV_NAME}</a></p>',
+        "<h2>Figures</h2>", *figures, "</body>", "</html>", "",
+    ])  # fmt: skip
+
+
+def write_csv(path, header, rows):
+    """Write a header and rows as a comma-separated file.
+
+    Parameters
+    ----------
+    path : path-like
+        The file, overwritten.
+    header : list of str
+        The column names.
+    rows : list of list
+        The values (written with ``str``; None as an empty field).
+    """
+    with open(path, "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(header)
+        writer.writerows([["" if v is None else v for v in row] for row in rows])
+
+
+NO_MATPLOTLIB = (
+    "matplotlib is not installed: the report has no figures "
+    "(pip install matplotlib, or skreg[plot])"
+)
+
+
+def write_report(report, out_dir):
+    """Write a report folder: the PNG figures, ``results.csv``, ``report.html``.
+
+    Parameters
+    ----------
+    report : Report
+        The contents.
+    out_dir : path-like
+        The folder, created if needed; files of the same names are replaced.
+
+    Returns
+    -------
+    written : WrittenReport
+        The paths written.
+
+    Raises
+    ------
+    OSError
+        When the folder or a file cannot be written.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    Figure = figure_class()
+    pngs = {}
+    if Figure is not None:
+        for spec in report.figures:
+            pngs[spec.filename] = render_png(spec, Figure)
+            (out_dir / spec.filename).write_bytes(pngs[spec.filename])
+    write_csv(out_dir / CSV_NAME, report.csv_header, report.csv_rows)
+    note = NO_MATPLOTLIB if Figure is None else None
+    page = render_html(report, pngs, note)
+    (out_dir / HTML_NAME).write_text(page, encoding="utf-8")
+    return WrittenReport(
+        out_dir / HTML_NAME,
+        out_dir / CSV_NAME,
+        [out_dir / name for name in pngs],
+        Figure is not None,
+    )

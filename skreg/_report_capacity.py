@@ -1,0 +1,289 @@
+"""The report of the polynomial capacity study: its text, table and figures.
+
+Builds a :class:`~skreg._report.Report` from a
+:class:`~skreg._cli_capacity.CapacityStudy`: the table of training and
+validation errors by degree (also printed by the command line), and three
+figures: both errors against the degree, the generalization gap, and the data
+with the chosen and the largest polynomials.  Nothing here prints.
+"""
+
+import numpy as np
+
+from ._report import FigureSpec, Report, Table
+
+ERROR_FIGURE = "error_vs_degree.png"
+GAP_FIGURE = "generalization_gap.png"
+FITS_FIGURE = "fitted_polynomials.png"
+FIGURE_NAMES = (ERROR_FIGURE, GAP_FIGURE, FITS_FIGURE)
+
+_GRID_POINTS = 400
+
+
+def _error(value):
+    return f"{value + 0.0:.4g}"  # + 0.0: no "-0"
+
+
+# ------------------------------------------------------------------ text
+def describe_data(study):
+    """Return one line describing the data of a capacity study."""
+    n_samples = len(study.x)
+    truth = study.truth
+    if truth is None:
+        return (
+            f"data: {study.name}: {n_samples} rows, input '{study.feature}', "
+            f"target '{study.target}'"
+        )
+    return (
+        f"data: {n_samples} points, x uniform on [-1, 1], y = a random polynomial "
+        f"of degree {truth.true_degree} + Gaussian noise of std {truth.noise:g} "
+        f"(noise variance {truth.noise**2:.4g})"
+    )
+
+
+def describe_choice(study):
+    """Return the lines on the degrees chosen by a capacity study."""
+    curve = study.curve
+    lines = [
+        f"best degree (lowest validation error): {curve.best_param_}",
+        f"one-standard-error rule (lowest degree whose validation error is within "
+        f"one standard error, {curve.standard_error_:.4g}, of the best): "
+        f"{curve.one_se_param_}",
+    ]
+    if study.truth is not None:
+        lines.append(f"true degree: {study.truth.true_degree}")
+    return lines
+
+
+def describe_settings(study):
+    """Return the lines describing the data, the model and the folds."""
+    degrees = study.degrees
+    return [
+        describe_data(study),
+        f"model: PolynomialCapacity(degree) (least squares, no penalty) for degree "
+        f"= {degrees[0]}..{degrees[-1]}; {study.curve.n_folds}-fold shuffled "
+        "cross-validation of the mean squared error (MSE)",
+    ]
+
+
+COLUMN_LEGEND = (
+    "train MSE: mean over the folds; validation MSE: mean and std over the "
+    "folds; gap: validation - train"
+)
+
+
+def _notes(study, degree):
+    curve = study.curve
+    notes = []
+    if degree == curve.best_param_:
+        notes.append("best")
+    if degree == curve.one_se_param_:
+        notes.append("one-SE")
+    if study.truth is not None and degree == study.truth.true_degree:
+        notes.append("true")
+    return ", ".join(notes)
+
+
+def capacity_table(study, plus_minus="±"):
+    """Return the table of a capacity study: one row per degree.
+
+    Parameters
+    ----------
+    study : CapacityStudy
+        The study.
+    plus_minus : str, default="±"
+        Separator of the mean and standard deviation of the validation error.
+
+    Returns
+    -------
+    table : Table
+        Degree, training MSE, validation MSE and its std, generalization gap
+        and which degree is best, chosen by the one-standard-error rule, or
+        true.
+    """
+    curve = study.curve
+    columns = (
+        ("degree", True), ("train MSE", True), ("validation MSE", True),
+        ("gap", True), ("note", False),
+    )  # fmt: skip
+    rows = tuple(
+        (
+            str(degree),
+            _error(study.train_error[i]),
+            f"{_error(study.validation_error[i])} {plus_minus} "
+            f"{_error(curve.validation_scores_std[i])}",
+            _error(curve.gap[i]),
+            _notes(study, degree),
+        )  # fmt: skip
+        for i, degree in enumerate(study.degrees)
+    )
+    return Table(columns, rows)
+
+
+CSV_HEADER = [
+    "degree", "train_mse_mean", "train_mse_std", "validation_mse_mean",
+    "validation_mse_std", "generalization_gap", "note",
+]  # fmt: skip
+
+
+def capacity_csv_rows(study):
+    """Return the rows of ``results.csv``: one per degree, raw numbers."""
+    curve = study.curve
+    return [
+        [
+            degree,
+            study.train_error[i],
+            curve.train_scores_std[i],
+            study.validation_error[i],
+            curve.validation_scores_std[i],
+            curve.gap[i],
+            _notes(study, degree),
+        ]  # fmt: skip
+        for i, degree in enumerate(study.degrees)
+    ]
+
+
+# --------------------------------------------------------------- figures
+def _mark_degrees(ax, study):
+    curve = study.curve
+    ax.axvline(curve.best_param_, color="black", linestyle="--",
+               label=f"best: {curve.best_param_}")  # fmt: skip
+    ax.axvline(curve.one_se_param_, color="black", linestyle=":",
+               label=f"one-SE rule: {curve.one_se_param_}")  # fmt: skip
+    if study.truth is not None:
+        ax.axvline(study.truth.true_degree, color="tab:green", alpha=0.5,
+                   linewidth=4, label=f"true: {study.truth.true_degree}")  # fmt: skip
+
+
+def draw_errors(figure, study):
+    """Training and validation MSE against the degree (log scale).
+
+    Parameters
+    ----------
+    figure : matplotlib Figure
+        Where to draw.
+    study : CapacityStudy
+        The study.
+    """
+    curve = study.curve
+    ax = figure.subplots()
+    degrees = np.asarray(study.degrees)
+    curves = [
+        ("training", study.train_error, curve.train_scores_std),
+        ("validation", study.validation_error, curve.validation_scores_std),
+    ]
+    for name, mean, std in curves:
+        (line,) = ax.plot(degrees, mean, "o-", label=f"{name} MSE")
+        low = np.maximum(mean - std, mean / 10)  # a log axis needs > 0
+        ax.fill_between(degrees, low, mean + std, color=line.get_color(), alpha=0.2)
+    if study.truth is not None:
+        ax.axhline(study.truth.noise**2, color="gray", linestyle="-.",
+                   label="noise variance")  # fmt: skip
+    _mark_degrees(ax, study)
+    if np.all(study.train_error > 0):  # not for data fitted exactly
+        ax.set_yscale("log")
+    ax.set(xlabel="degree", ylabel="mean squared error")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small")
+
+
+def draw_gap(figure, study):
+    """Generalization gap (validation minus training MSE) against the degree.
+
+    Parameters
+    ----------
+    figure : matplotlib Figure
+        Where to draw.
+    study : CapacityStudy
+        The study.
+    """
+    ax = figure.subplots()
+    gap = study.curve.gap
+    ax.plot(study.degrees, gap, "o-", color="tab:red", label="validation - training")
+    _mark_degrees(ax, study)
+    if np.all(gap > 0):
+        ax.set_yscale("log")
+        ax.set(xlabel="degree", ylabel="MSE gap (log scale)")
+    else:  # linear near zero (the scale of the best training error), log beyond
+        ax.axhline(0.0, color="black", linewidth=0.8)
+        best = study.curve.best_index_
+        ax.set_yscale("symlog", linthresh=max(float(study.train_error[best]), 1e-12))
+        ax.set(xlabel="degree", ylabel="MSE gap (symmetric log scale)")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small")
+
+
+def draw_fits(figure, study):
+    """The data, the true polynomial if known and the fitted polynomials.
+
+    Parameters
+    ----------
+    figure : matplotlib Figure
+        Where to draw.
+    study : CapacityStudy
+        The study; the polynomials of ``study.fits`` are drawn.
+    """
+    ax = figure.subplots()
+    ax.scatter(study.x, study.y, s=16, color="black", alpha=0.6, label="data")
+    grid = np.linspace(study.x.min(), study.x.max(), _GRID_POINTS)
+    if study.truth is not None:
+        ax.plot(grid, study.truth.true_function(grid), color="tab:green",
+                linewidth=3, alpha=0.5, label="true polynomial")  # fmt: skip
+    for degree, model in study.fits.items():
+        notes = _notes(study, degree)
+        label = f"degree {degree}" + (f" ({notes})" if notes else "")
+        ax.plot(grid, model.predict(grid.reshape(-1, 1)), label=label)
+    low, high = study.y.min(), study.y.max()
+    margin = 0.3 * (high - low) or 1.0
+    ax.set_ylim(low - margin, high + margin)  # an overfitted curve can go far
+    ax.set(xlabel=study.feature, ylabel=study.target)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small")
+
+
+def capacity_figures(study):
+    """Return the figures of a capacity study's report."""
+    return [
+        FigureSpec(
+            ERROR_FIGURE,
+            "training and validation mean squared error against the degree "
+            "(mean and std over the folds), with the chosen degrees",
+            lambda figure: draw_errors(figure, study),
+        ),
+        FigureSpec(
+            GAP_FIGURE,
+            "generalization gap (validation minus training MSE) against the degree",
+            lambda figure: draw_gap(figure, study),
+        ),
+        FigureSpec(
+            FITS_FIGURE,
+            "the data and the polynomials of the chosen and the largest degrees, "
+            "fitted on all the data",
+            lambda figure: draw_fits(figure, study),
+        ),
+    ]
+
+
+def capacity_report(study, extra_lines=()):
+    """Return the report of a capacity study.
+
+    Parameters
+    ----------
+    study : CapacityStudy
+        The study.
+    extra_lines : sequence of str, default=()
+        More lines for the summary (e.g. the run time).
+
+    Returns
+    -------
+    report : Report
+    """
+    summary = describe_settings(study) + describe_choice(study)
+    summary += [COLUMN_LEGEND, *extra_lines]
+    return Report(
+        f"skreg capacity study: {study.name}",
+        summary,
+        capacity_table(study),
+        CSV_HEADER,
+        capacity_csv_rows(study),
+        capacity_figures(study),
+    )

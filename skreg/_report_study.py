@@ -1,0 +1,409 @@
+"""The report of the penalty study: its text, table and figures.
+
+Builds a :class:`~skreg._report.Report` from a
+:class:`~skreg._study.StudyResult`: the ranked table (also printed by the
+command line), the raw numbers, and four figures: validation and training
+score against alpha for each penalty, the generalization gap, the fraction of
+zero weights, and the loss curves of the best model.  Nothing here prints.
+"""
+
+import math
+
+import numpy as np
+
+from . import _study
+from ._report import FigureSpec, Report, Table
+
+SCORE_FIGURE = "score_vs_alpha.png"
+GAP_FIGURE = "generalization_gap.png"
+SPARSITY_FIGURE = "sparsity_vs_alpha.png"
+LOSS_FIGURE = "loss_curve.png"
+FIGURE_NAMES = (SCORE_FIGURE, GAP_FIGURE, SPARSITY_FIGURE, LOSS_FIGURE)
+
+# R^2 has no lower bound: below this the score axes are cut.
+_LOWEST_R2_SHOWN = -1.0
+
+
+def penalty_name(penalty):
+    """Return the name of a penalty as shown: ``"none"`` for None."""
+    return "none" if penalty is None else penalty
+
+
+def _alpha_text(row):
+    return "-" if row.penalty is None else f"{row.alpha:g}"
+
+
+def _metric_label(metric):
+    """The metric as a plot label (mathtext for R^2)."""
+    return "$R^2$" if metric == "R^2" else metric
+
+
+def _number(value):
+    text = f"{value:.3f}"
+    return f"{0.0:.3f}" if float(text) == 0 else text  # no "-0.000"
+
+
+# ------------------------------------------------------------------ text
+def _model_text(task):
+    if task == "classification":
+        return "StandardScaler + RegularizedMLPClassifier"
+    return "StandardScaler + RegularizedMLPRegressor (on the standardized target)"
+
+
+def _solver_text(penalties):
+    groups = {}
+    for penalty in penalties:
+        params = _study.mlp_params(penalty)
+        del params["hidden_layer_sizes"]
+        text = ", ".join(f"{key}={value!r}" for key, value in params.items())
+        groups.setdefault(text, []).append(penalty_name(penalty))
+    return "; ".join(f"{text} for {', '.join(names)}" for text, names in groups.items())
+
+
+def describe_settings(dataset, alphas, penalties, cv):
+    """Return lines describing the data, the models and the grid.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The data of the study.
+    alphas : sequence of float
+        Strengths tried for every penalty other than None.
+    penalties : sequence of str or None
+        Penalties tried.
+    cv : int
+        Number of folds.
+
+    Returns
+    -------
+    lines : list of str
+    """
+    hidden = _study.NETWORK_PARAMS["hidden_layer_sizes"]
+    n_candidates = len(_study.study_grid(alphas, penalties))
+    folds = "stratified " if dataset.task == "classification" else ""
+    return [
+        f"data: {dataset.describe()}",
+        f"model: {_model_text(dataset.task)}, hidden_layer_sizes={hidden}; "
+        f"{_solver_text(penalties)}",
+        f"grid: penalty in {', '.join(penalty_name(p) for p in penalties)} x "
+        f"alpha in {', '.join(f'{a:g}' for a in alphas)} ({n_candidates} "
+        f"candidates); {cv}-fold shuffled {folds}cross-validation of the "
+        f"{dataset.metric}",
+    ]
+
+
+COLUMN_LEGEND = (
+    "CV score: mean and std of the held-out score over the folds; train: mean "
+    "training score; gap: train - CV; zeros: fraction of the weights that are "
+    "exactly 0; fit: mean seconds to fit one fold"
+)
+
+
+def describe_best(result):
+    """Return one line on the best candidate of a study.
+
+    Parameters
+    ----------
+    result : StudyResult
+        The study.
+
+    Returns
+    -------
+    line : str
+    """
+    row = result.best_row
+    alpha = "" if row.penalty is None else f", alpha={row.alpha:g}"
+    return (
+        f"best: penalty={penalty_name(row.penalty)}{alpha}: CV "
+        f"{result.dataset.metric} {row.test_mean:.3f} (std {row.test_std:.3f}), "
+        f"train {row.train_mean:.3f}, {row.zero_fraction:.0%} zero weights"
+    )
+
+
+def study_table(result, plus_minus="±"):
+    """Return the ranked table of a study.
+
+    Parameters
+    ----------
+    result : StudyResult
+        The study.
+    plus_minus : str, default="±"
+        Separator of the mean and standard deviation of the CV score.
+
+    Returns
+    -------
+    table : Table
+        One row per candidate, from the best CV score to the worst: rank,
+        penalty, alpha, CV score and its std, training score, generalization
+        gap, fraction of zero weights and mean fit time per fold.
+    """
+    columns = (
+        ("rank", True), ("penalty", False), ("alpha", True),
+        (f"CV {result.dataset.metric}", True), ("train", True), ("gap", True),
+        ("zeros", True), ("fit (s)", True),
+    )  # fmt: skip
+    rows = tuple(
+        (
+            str(rank),
+            penalty_name(row.penalty),
+            _alpha_text(row),
+            f"{_number(row.test_mean)} {plus_minus} {_number(row.test_std)}",
+            _number(row.train_mean),
+            _number(row.gap),
+            _number(row.zero_fraction),
+            f"{row.fit_time:.2f}",
+        )  # fmt: skip
+        for rank, row in enumerate(result.ranked, 1)
+    )
+    return Table(columns, rows)
+
+
+CSV_HEADER = [
+    "rank", "penalty", "alpha", "metric", "cv_score_mean", "cv_score_std",
+    "train_score_mean", "generalization_gap", "zero_fraction", "fit_time_s",
+]  # fmt: skip
+
+
+def study_csv_rows(result):
+    """Return the rows of ``results.csv``: the ranked candidates, raw numbers."""
+    return [
+        [
+            rank,
+            penalty_name(row.penalty),
+            row.alpha,
+            result.dataset.metric,
+            row.test_mean,
+            row.test_std,
+            row.train_mean,
+            row.gap,
+            row.zero_fraction,
+            row.fit_time,
+        ]  # fmt: skip
+        for rank, row in enumerate(result.ranked, 1)
+    ]
+
+
+# --------------------------------------------------------------- figures
+def _rows_of(result, penalty):
+    return [row for row in result.rows if row.penalty == penalty]
+
+
+def _series(rows, name):
+    return np.array([getattr(row, name) for row in rows], dtype=float)
+
+
+def _baseline(result):
+    """The row of the unpenalized model, or None."""
+    rows = _rows_of(result, None)
+    return rows[0] if rows else None
+
+
+def _cut_r2(ax, result):
+    if result.dataset.metric == "R^2" and ax.get_ylim()[0] < _LOWEST_R2_SHOWN:
+        ax.set_ylim(bottom=_LOWEST_R2_SHOWN)
+
+
+def _panel_axes(figure, n_panels):
+    ncols = min(n_panels, 3)
+    nrows = math.ceil(n_panels / ncols)
+    axes = figure.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False)
+    for ax in axes.ravel()[n_panels:]:
+        ax.set_visible(False)
+    return axes.ravel()[:n_panels]
+
+
+def _draw_score_panel(ax, result, penalty):
+    rows = _rows_of(result, penalty)
+    alphas, mean = _series(rows, "alpha"), _series(rows, "test_mean")
+    std = _series(rows, "test_std")
+    ax.errorbar(alphas, mean, yerr=std, fmt="o-", capsize=3, label="validation (CV)")
+    ax.plot(alphas, _series(rows, "train_mean"), "s--", label="training")
+    best = result.best_row
+    if best.penalty == penalty:
+        ax.plot([best.alpha], [best.test_mean], "k*", markersize=14, label="best")
+
+
+def draw_scores(figure, result):
+    """Validation and training score against alpha, one panel per penalty.
+
+    Parameters
+    ----------
+    figure : matplotlib Figure
+        Where to draw.
+    result : StudyResult
+        The study.
+    """
+    penalties = [p for p in result.penalties if p is not None] or [None]
+    baseline = _baseline(result)
+    for ax, penalty in zip(_panel_axes(figure, len(penalties)), penalties):
+        if penalty is not None:
+            _draw_score_panel(ax, result, penalty)
+        if baseline is not None:
+            ax.axhline(baseline.test_mean, color="gray", linestyle=":",
+                       label="no penalty (CV)")  # fmt: skip
+        ax.set_xscale("log")
+        ax.set_title(penalty_name(penalty))
+        ax.grid(alpha=0.3)
+        _cut_r2(ax, result)
+    figure.axes[0].legend(fontsize="small")
+    figure.supxlabel("alpha")
+    figure.supylabel(_metric_label(result.dataset.metric))
+    figure.subplots_adjust(
+        left=0.08, right=0.98, bottom=0.1, top=0.93, wspace=0.08, hspace=0.25
+    )
+
+
+def _draw_per_penalty(ax, result, attribute):
+    for penalty in result.penalties:
+        rows = _rows_of(result, penalty)
+        values = _series(rows, attribute)
+        if penalty is None:
+            ax.axhline(values[0], color="gray", linestyle=":", label="none")
+        else:
+            ax.plot(_series(rows, "alpha"), values, "o-", label=penalty)
+    ax.set_xscale("log")
+    ax.set_xlabel("alpha")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small")
+
+
+def draw_gap(figure, result):
+    """Generalization gap (training minus CV score) against alpha.
+
+    Parameters
+    ----------
+    figure : matplotlib Figure
+        Where to draw.
+    result : StudyResult
+        The study.
+    """
+    ax = figure.subplots()
+    _draw_per_penalty(ax, result, "gap")
+    ax.axhline(0.0, color="black", linewidth=0.8)
+    ax.set_ylabel(f"training - CV {_metric_label(result.dataset.metric)}")
+
+
+def draw_sparsity(figure, result):
+    """Fraction of exactly-zero weights against alpha, for each penalty.
+
+    Parameters
+    ----------
+    figure : matplotlib Figure
+        Where to draw.
+    result : StudyResult
+        The study.
+    """
+    ax = figure.subplots()
+    _draw_per_penalty(ax, result, "zero_fraction")
+    ax.set_ylim(-0.03, 1.03)
+    ax.set_ylabel("fraction of zero weights (mean over folds)")
+
+
+def draw_loss_curves(figure, result):
+    """Objective, data term and penalty term of the best model, per iteration.
+
+    Parameters
+    ----------
+    figure : matplotlib Figure
+        Where to draw.
+    result : StudyResult
+        The study; its ``best_estimator`` must be fitted.
+    """
+    mlp = _study.final_mlp(result.best_estimator)
+    ax = figure.subplots()
+    steps = np.arange(1, len(mlp.loss_curve_) + 1)
+    ax.plot(steps, mlp.loss_curve_, label="objective (loss_curve_)")
+    if mlp.penalty is not None:
+        ax.plot(steps, mlp.data_loss_curve_, "--", label="data term")
+        ax.plot(steps, mlp.penalty_curve_, ":", label="penalty term")
+    curves = np.concatenate([mlp.loss_curve_, mlp.data_loss_curve_])
+    if np.all(curves > 0) and np.all(np.asarray(mlp.penalty_curve_) >= 0):
+        ax.set_yscale("log")
+    unit = "iteration" if mlp.solver == "lbfgs" else "epoch"
+    ax.set(xlabel=f"{unit} ({mlp.solver})", ylabel="loss")
+    ax.set_title(f"best model refitted on all the data: {_best_label(result)}")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small")
+
+
+def _best_label(result):
+    row = result.best_row
+    if row.penalty is None:
+        return "no penalty"
+    return f"{row.penalty}, alpha={row.alpha:g}"
+
+
+def study_figures(result):
+    """Return the figures of a study's report.
+
+    Parameters
+    ----------
+    result : StudyResult
+        The study.
+
+    Returns
+    -------
+    figures : list of FigureSpec
+        Score, gap and sparsity against alpha, and the loss curves of the best
+        model when it was refitted.
+    """
+    n_panels = max(sum(p is not None for p in result.penalties), 1)
+    rows = math.ceil(n_panels / 3)
+    metric = result.dataset.metric
+    figures = [
+        FigureSpec(
+            SCORE_FIGURE,
+            f"validation {metric} (mean and std over the folds) and training "
+            f"{metric} against alpha, one panel per penalty",
+            lambda figure: draw_scores(figure, result),
+            (3.5 * min(n_panels, 3) + 1, 3.2 * rows + 0.8),
+        ),
+        FigureSpec(
+            GAP_FIGURE,
+            f"generalization gap (training minus validation {metric}) against alpha",
+            lambda figure: draw_gap(figure, result),
+        ),
+        FigureSpec(
+            SPARSITY_FIGURE,
+            "fraction of the weights that are exactly zero against alpha",
+            lambda figure: draw_sparsity(figure, result),
+        ),
+    ]
+    if result.best_estimator is not None:
+        figures.append(
+            FigureSpec(
+                LOSS_FIGURE,
+                f"loss curves of the best model ({_best_label(result)}) refitted "
+                "on all the data",
+                lambda figure: draw_loss_curves(figure, result),
+            )
+        )
+    return figures
+
+
+def study_report(result, extra_lines=()):
+    """Return the report of a study.
+
+    Parameters
+    ----------
+    result : StudyResult
+        The study.
+    extra_lines : sequence of str, default=()
+        More lines for the summary (e.g. the run time).
+
+    Returns
+    -------
+    report : Report
+    """
+    summary = describe_settings(
+        result.dataset, result.alphas, result.penalties, result.cv
+    )
+    summary += [describe_best(result), COLUMN_LEGEND, *extra_lines]
+    return Report(
+        f"skreg penalty study: {result.dataset.name}",
+        summary,
+        study_table(result),
+        CSV_HEADER,
+        study_csv_rows(result),
+        study_figures(result),
+    )

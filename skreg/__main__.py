@@ -6,6 +6,11 @@ study (the default)
     Cross-validated grid search over the penalty and alpha of a regularized
     MLP on a dataset bundled with scikit-learn or a CSV file: a ranked table
     on the standard output and a report folder with figures and report.html.
+    ``--dropout RATE [RATE ...]`` adds, for each rate, dropout candidates for
+    the unpenalized model and for penalty l2 at every alpha (not for every
+    penalty: that would multiply the grid, and dropout needs the slower Adam
+    solver, with the l0/group_lasso settings); the table, results.csv and the
+    figures then show the dropout rate.  Without it nothing changes.
 capacity
     Training and validation error of polynomials against their degree, on
     noisy values of a known polynomial or two columns of a CSV file, with the
@@ -29,6 +34,7 @@ from ._report_study import (
     describe_best,
     describe_settings,
     penalty_name,
+    series_name,
     study_report,
     study_table,
 )
@@ -116,10 +122,17 @@ def _penalties(text):
     return tuple(dict.fromkeys(_PENALTY_NAMES[name] for name in names))
 
 
+def _dropout(text):
+    value = float(text)
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be in (0, 1), got {text}")
+    return value
+
+
 # The names in error messages, e.g. "argument --n-jobs: invalid int value: 'x'".
 _n_jobs.__name__ = _seed.__name__ = _folds.__name__ = "int"
 _count.__name__ = _degree.__name__ = "int"
-_noise.__name__ = "float"
+_noise.__name__ = _dropout.__name__ = "float"
 _alphas.__name__ = _penalties.__name__ = "list"
 
 
@@ -194,6 +207,14 @@ def _add_study(subparsers):
     grid.add_argument(
         "--penalties", type=_penalties, default=_study.PENALTIES, metavar="P,Q,...",
         help=f"penalties to try (default: all: {','.join(_PENALTY_NAMES)})",
+    )  # fmt: skip
+    grid.add_argument(
+        "--dropout", type=_dropout, nargs="+", default=(), metavar="RATE",
+        help="dropout rates in (0, 1): for each, add candidates with that "
+        "dropout for penalty none and for l2 at every alpha (when in "
+        "--penalties; not for the other penalties, to keep the grid small), "
+        "fitted with Adam like l0 and group_lasso; the table gets a dropout "
+        "column (default: no dropout)",
     )  # fmt: skip
     _add_common(
         parser, STUDY_OUT, _study.DEFAULT_CV, _study.QUICK_CV,
@@ -301,12 +322,16 @@ def _duration(seconds):
 
 
 class _Progress:
-    """Prints one line per finished candidate, with elapsed time and ETA."""
+    """Prints one line per finished candidate, with elapsed time and ETA.
 
-    def __init__(self, stream, total, metric):
+    ``name_width`` is the width of the candidate names ("l2+dropout 0.5").
+    """
+
+    def __init__(self, stream, total, metric, name_width=11):
         self.stream = stream
         self.total = total
         self.metric = metric
+        self.name_width = name_width
         self.done = 0
         self.start = time.perf_counter()
 
@@ -319,9 +344,10 @@ class _Progress:
         elapsed = self.elapsed()
         eta = elapsed / self.done * (self.total - self.done)
         alpha = "" if row.penalty is None else f"alpha={row.alpha:g}"
+        name = series_name(row.penalty, row.dropout)
         width = len(str(self.total))
         print(
-            f"[{self.done:>{width}}/{self.total}] {penalty_name(row.penalty):<11} "
+            f"[{self.done:>{width}}/{self.total}] {name:<{self.name_width}} "
             f"{alpha:<12} CV {self.metric} {row.test_mean:.3f}  "
             f"({row.fit_time:.2f} s/fit)  elapsed {_duration(elapsed)}, "
             f"ETA {_duration(eta)}",
@@ -374,20 +400,34 @@ def _study_dataset(args):
     return _cli_data.load_csv(args.csv, args.target, args.task)
 
 
+def _study_dropouts(args):
+    """The sorted distinct --dropout rates, checked against --penalties."""
+    dropouts = tuple(sorted(set(args.dropout)))
+    if dropouts and not set(args.penalties) & set(_study.DROPOUT_PENALTIES):
+        raise _UsageError(
+            "--dropout adds candidates for penalty none and l2 only: "
+            "add one of them to --penalties"
+        )
+    return dropouts
+
+
 def _run_study(args, out, err):
     dataset = _study_dataset(args)
     alphas = args.alphas or (
         _study.QUICK_ALPHAS if args.quick else _study.DEFAULT_ALPHAS
     )
     cv = args.cv or (_study.QUICK_CV if args.quick else _study.DEFAULT_CV)
+    dropouts = _study_dropouts(args)
     _cli_data.check_folds(dataset, cv)
     _prepare_folder(args.out, err)
-    _say(args, out, *describe_settings(dataset, alphas, args.penalties, cv), "")
-    total = len(_study.study_grid(alphas, args.penalties))
-    progress = _Progress(err, total, dataset.metric)
+    settings = describe_settings(dataset, alphas, args.penalties, cv, dropouts)
+    _say(args, out, *settings, "")
+    grid = _study.candidates(alphas, args.penalties, dropouts)
+    width = max(11, *(len(series_name(p, d)) for p, _, d in grid))
+    progress = _Progress(err, len(grid), dataset.metric, width)
     result = _study.run_study(
-        dataset, alphas, penalties=args.penalties, cv=cv, n_jobs=args.n_jobs,
-        random_state=args.random_state, refit_best=True,
+        dataset, alphas, penalties=args.penalties, dropouts=dropouts, cv=cv,
+        n_jobs=args.n_jobs, random_state=args.random_state, refit_best=True,
         on_row=None if args.quiet else progress,
     )  # fmt: skip
     print(study_table(result, _plus_minus(out)).to_text(), file=out, flush=True)

@@ -5,6 +5,12 @@ Builds a :class:`~skreg._report.Report` from a
 command line), the raw numbers, and four figures: validation and training
 score against alpha for each penalty, the generalization gap, the fraction of
 zero weights, and the loss curves of the best model.  Nothing here prints.
+
+When the study has dropout candidates (``StudyResult.dropouts``), the table
+and ``results.csv`` get a ``dropout`` column ("-" and 0 for the candidates
+without dropout) and each (penalty, dropout rate) pair is its own series in
+the figures, e.g. ``"l2+dropout 0.5"``; without dropout the report is as
+before.
 """
 
 import math
@@ -22,6 +28,8 @@ FIGURE_NAMES = (SCORE_FIGURE, GAP_FIGURE, SPARSITY_FIGURE, LOSS_FIGURE)
 
 # R^2 has no lower bound: below this the score axes are cut.
 _LOWEST_R2_SHOWN = -1.0
+# Colors of the dropout series, one per rate (C0-C4 are the penalties, C7 gray).
+_DROPOUT_COLORS = ("C5", "C6", "C8", "C9")
 
 
 def penalty_name(penalty):
@@ -29,8 +37,30 @@ def penalty_name(penalty):
     return "none" if penalty is None else penalty
 
 
+def series_name(penalty, dropout=0.0):
+    """Return the name of a series of candidates, e.g. ``"l2+dropout 0.5"``.
+
+    Parameters
+    ----------
+    penalty : str or None
+        The penalty of the series.
+    dropout : float, default=0.0
+        Its dropout rate (0: no dropout, the name of the penalty alone).
+
+    Returns
+    -------
+    name : str
+    """
+    name = penalty_name(penalty)
+    return f"{name}+dropout {dropout:g}" if dropout else name
+
+
 def _alpha_text(row):
     return "-" if row.penalty is None else f"{row.alpha:g}"
+
+
+def _dropout_text(row):
+    return f"{row.dropout:g}" if row.dropout else "-"
 
 
 def _metric_label(metric):
@@ -50,17 +80,41 @@ def _model_text(task):
     return "StandardScaler + RegularizedMLPRegressor (on the standardized target)"
 
 
-def _solver_text(penalties):
+def _params_text(penalty, dropout=0.0):
+    params = _study.mlp_params(penalty, dropout)
+    del params["hidden_layer_sizes"]
+    return ", ".join(f"{key}={value!r}" for key, value in params.items())
+
+
+def _dropout_penalties(penalties, dropouts):
+    """The penalties of the grid that get dropout candidates (none without rates)."""
+    if not dropouts:
+        return []
+    return [p for p in penalties if p in _study.DROPOUT_PENALTIES]
+
+
+def _solver_text(penalties, dropouts):
     groups = {}
     for penalty in penalties:
-        params = _study.mlp_params(penalty)
-        del params["hidden_layer_sizes"]
-        text = ", ".join(f"{key}={value!r}" for key, value in params.items())
-        groups.setdefault(text, []).append(penalty_name(penalty))
+        groups.setdefault(_params_text(penalty), []).append(penalty_name(penalty))
+    if _dropout_penalties(penalties, dropouts):
+        groups.setdefault(_params_text(None, max(dropouts)), []).append("dropout")
     return "; ".join(f"{text} for {', '.join(names)}" for text, names in groups.items())
 
 
-def describe_settings(dataset, alphas, penalties, cv):
+def _dropout_grid_text(alphas, penalties, dropouts):
+    """The dropout part of the grid line ("" without dropout candidates)."""
+    kept = _dropout_penalties(penalties, dropouts)
+    if not kept:
+        return ""
+    n_candidates = len(_study.dropout_grid(alphas, penalties, dropouts))
+    return (
+        f" + dropout in {', '.join(f'{d:g}' for d in dropouts)} for "
+        f"{' and '.join(penalty_name(p) for p in kept)} ({n_candidates} candidates)"
+    )
+
+
+def describe_settings(dataset, alphas, penalties, cv, dropouts=()):
     """Return lines describing the data, the models and the grid.
 
     Parameters
@@ -73,6 +127,8 @@ def describe_settings(dataset, alphas, penalties, cv):
         Penalties tried.
     cv : int
         Number of folds.
+    dropouts : sequence of float, default=()
+        Dropout rates of the extra candidates (none by default).
 
     Returns
     -------
@@ -84,11 +140,11 @@ def describe_settings(dataset, alphas, penalties, cv):
     return [
         f"data: {dataset.describe()}",
         f"model: {_model_text(dataset.task)}, hidden_layer_sizes={hidden}; "
-        f"{_solver_text(penalties)}",
+        f"{_solver_text(penalties, dropouts)}",
         f"grid: penalty in {', '.join(penalty_name(p) for p in penalties)} x "
         f"alpha in {', '.join(f'{a:g}' for a in alphas)} ({n_candidates} "
-        f"candidates); {cv}-fold shuffled {folds}cross-validation of the "
-        f"{dataset.metric}",
+        f"candidates){_dropout_grid_text(alphas, penalties, dropouts)}; "
+        f"{cv}-fold shuffled {folds}cross-validation of the {dataset.metric}",
     ]
 
 
@@ -113,6 +169,7 @@ def describe_best(result):
     """
     row = result.best_row
     alpha = "" if row.penalty is None else f", alpha={row.alpha:g}"
+    alpha += f", dropout={row.dropout:g}" if row.dropout else ""
     return (
         f"best: penalty={penalty_name(row.penalty)}{alpha}: CV "
         f"{result.dataset.metric} {row.test_mean:.3f} (std {row.test_std:.3f}), "
@@ -134,11 +191,13 @@ def study_table(result, plus_minus="±"):
     -------
     table : Table
         One row per candidate, from the best CV score to the worst: rank,
-        penalty, alpha, CV score and its std, training score, generalization
-        gap, fraction of zero weights and mean fit time per fold.
+        penalty, alpha, dropout rate ("-" for none; only when the study has
+        dropout candidates), CV score and its std, training score,
+        generalization gap, fraction of zero weights and mean fit time per
+        fold.
     """
     columns = (
-        ("rank", True), ("penalty", False), ("alpha", True),
+        ("rank", True), ("penalty", False), ("alpha", True), ("dropout", True),
         (f"CV {result.dataset.metric}", True), ("train", True), ("gap", True),
         ("zeros", True), ("fit (s)", True),
     )  # fmt: skip
@@ -147,6 +206,7 @@ def study_table(result, plus_minus="±"):
             str(rank),
             penalty_name(row.penalty),
             _alpha_text(row),
+            _dropout_text(row),
             f"{_number(row.test_mean)} {plus_minus} {_number(row.test_std)}",
             _number(row.train_mean),
             _number(row.gap),
@@ -155,7 +215,22 @@ def study_table(result, plus_minus="±"):
         )  # fmt: skip
         for rank, row in enumerate(result.ranked, 1)
     )
-    return Table(columns, rows)
+    return _without_dropout_column(Table(columns, rows), result)
+
+
+# The position of the dropout column in the table and in results.csv.
+_DROPOUT_COLUMN = 3
+
+
+def _without_dropout_column(table, result):
+    """``table`` itself, or without its dropout column when there is no dropout."""
+    if result.dropouts:
+        return table
+    j = _DROPOUT_COLUMN
+    return Table(
+        table.columns[:j] + table.columns[j + 1 :],
+        tuple(row[:j] + row[j + 1 :] for row in table.rows),
+    )
 
 
 CSV_HEADER = [
@@ -164,13 +239,32 @@ CSV_HEADER = [
 ]  # fmt: skip
 
 
+def study_csv_header(result):
+    """Return the header of ``results.csv``: :data:`CSV_HEADER`, plus "dropout".
+
+    Parameters
+    ----------
+    result : StudyResult
+        The study; "dropout" follows "alpha" when it has dropout candidates.
+
+    Returns
+    -------
+    header : list of str
+    """
+    if not result.dropouts:
+        return list(CSV_HEADER)
+    return [*CSV_HEADER[:_DROPOUT_COLUMN], "dropout", *CSV_HEADER[_DROPOUT_COLUMN:]]
+
+
 def study_csv_rows(result):
     """Return the rows of ``results.csv``: the ranked candidates, raw numbers."""
+    dropout = [[row.dropout] if result.dropouts else [] for row in result.ranked]
     return [
         [
             rank,
             penalty_name(row.penalty),
             row.alpha,
+            *extra,
             result.dataset.metric,
             row.test_mean,
             row.test_std,
@@ -179,23 +273,36 @@ def study_csv_rows(result):
             row.zero_fraction,
             row.fit_time,
         ]  # fmt: skip
-        for rank, row in enumerate(result.ranked, 1)
+        for rank, (row, extra) in enumerate(zip(result.ranked, dropout), 1)
     ]
 
 
 # --------------------------------------------------------------- figures
-def _rows_of(result, penalty):
-    return [row for row in result.rows if row.penalty == penalty]
+def _series_keys(result):
+    """The (penalty, dropout) pairs of the rows, each a series, in grid order."""
+    return list(dict.fromkeys((row.penalty, row.dropout) for row in result.rows))
+
+
+def _rows_of(result, penalty, dropout=0.0):
+    key = (penalty, dropout)
+    return [row for row in result.rows if (row.penalty, row.dropout) == key]
 
 
 def _series(rows, name):
     return np.array([getattr(row, name) for row in rows], dtype=float)
 
 
-def _baseline(result):
-    """The row of the unpenalized model, or None."""
-    rows = _rows_of(result, None)
+def _baseline(result, dropout=0.0):
+    """The row of the unpenalized model with this dropout rate, or None."""
+    rows = _rows_of(result, None, dropout)
     return rows[0] if rows else None
+
+
+def _score_panels(result):
+    """The series with a panel of the score figure: the penalized ones, if any."""
+    keys = _series_keys(result)
+    penalized = [key for key in keys if key[0] is not None]
+    return penalized or keys or [(None, 0.0)]
 
 
 def _cut_r2(ax, result):
@@ -212,19 +319,22 @@ def _panel_axes(figure, n_panels):
     return axes.ravel()[:n_panels]
 
 
-def _draw_score_panel(ax, result, penalty):
-    rows = _rows_of(result, penalty)
+def _draw_score_panel(ax, result, penalty, dropout):
+    rows = _rows_of(result, penalty, dropout)
     alphas, mean = _series(rows, "alpha"), _series(rows, "test_mean")
     std = _series(rows, "test_std")
     ax.errorbar(alphas, mean, yerr=std, fmt="o-", capsize=3, label="validation (CV)")
     ax.plot(alphas, _series(rows, "train_mean"), "s--", label="training")
     best = result.best_row
-    if best.penalty == penalty:
+    if (best.penalty, best.dropout) == (penalty, dropout):
         ax.plot([best.alpha], [best.test_mean], "k*", markersize=14, label="best")
 
 
 def draw_scores(figure, result):
-    """Validation and training score against alpha, one panel per penalty.
+    """Validation and training score against alpha, one panel per series.
+
+    A series is a penalty, or a penalty with a dropout rate; the unpenalized
+    model with the same dropout rate is a horizontal line in each panel.
 
     Parameters
     ----------
@@ -233,16 +343,16 @@ def draw_scores(figure, result):
     result : StudyResult
         The study.
     """
-    penalties = [p for p in result.penalties if p is not None] or [None]
-    baseline = _baseline(result)
-    for ax, penalty in zip(_panel_axes(figure, len(penalties)), penalties):
+    panels = _score_panels(result)
+    for ax, (penalty, dropout) in zip(_panel_axes(figure, len(panels)), panels):
         if penalty is not None:
-            _draw_score_panel(ax, result, penalty)
+            _draw_score_panel(ax, result, penalty, dropout)
+        baseline = _baseline(result, dropout)
         if baseline is not None:
             ax.axhline(baseline.test_mean, color="gray", linestyle=":",
                        label="no penalty (CV)")  # fmt: skip
         ax.set_xscale("log")
-        ax.set_title(penalty_name(penalty))
+        ax.set_title(series_name(penalty, dropout))
         ax.grid(alpha=0.3)
         _cut_r2(ax, result)
     figure.axes[0].legend(fontsize="small")
@@ -253,14 +363,26 @@ def draw_scores(figure, result):
     )
 
 
+def _series_color(result, penalty, dropout):
+    """Gray for no penalty, one color per dropout rate, else matplotlib's cycle."""
+    if dropout:
+        rates = sorted({row.dropout for row in result.rows if row.dropout})
+        return {"color": _DROPOUT_COLORS[rates.index(dropout) % len(_DROPOUT_COLORS)]}
+    return {"color": "gray"} if penalty is None else {}
+
+
 def _draw_per_penalty(ax, result, attribute):
-    for penalty in result.penalties:
-        rows = _rows_of(result, penalty)
+    """One line per series; dashed with triangles for those with dropout."""
+    for penalty, dropout in _series_keys(result):
+        rows = _rows_of(result, penalty, dropout)
         values = _series(rows, attribute)
+        name = series_name(penalty, dropout)
+        color = _series_color(result, penalty, dropout)
         if penalty is None:
-            ax.axhline(values[0], color="gray", linestyle=":", label="none")
+            ax.axhline(values[0], linestyle=":", label=name, **color)
         else:
-            ax.plot(_series(rows, "alpha"), values, "o-", label=penalty)
+            style = "^--" if dropout else "o-"
+            ax.plot(_series(rows, "alpha"), values, style, label=name, **color)
     ax.set_xscale("log")
     ax.set_xlabel("alpha")
     ax.grid(alpha=0.3)
@@ -328,9 +450,10 @@ def draw_loss_curves(figure, result):
 
 def _best_label(result):
     row = result.best_row
+    dropout = f", dropout={row.dropout:g}" if row.dropout else ""
     if row.penalty is None:
-        return "no penalty"
-    return f"{row.penalty}, alpha={row.alpha:g}"
+        return f"no penalty{dropout}"
+    return f"{row.penalty}, alpha={row.alpha:g}{dropout}"
 
 
 def study_figures(result):
@@ -347,14 +470,15 @@ def study_figures(result):
         Score, gap and sparsity against alpha, and the loss curves of the best
         model when it was refitted.
     """
-    n_panels = max(sum(p is not None for p in result.penalties), 1)
+    n_panels = len(_score_panels(result))
     rows = math.ceil(n_panels / 3)
     metric = result.dataset.metric
     figures = [
         FigureSpec(
             SCORE_FIGURE,
             f"validation {metric} (mean and std over the folds) and training "
-            f"{metric} against alpha, one panel per penalty",
+            f"{metric} against alpha, one panel per "
+            f"{'series' if result.dropouts else 'penalty'}",
             lambda figure: draw_scores(figure, result),
             (3.5 * min(n_panels, 3) + 1, 3.2 * rows + 0.8),
         ),
@@ -396,14 +520,14 @@ def study_report(result, extra_lines=()):
     report : Report
     """
     summary = describe_settings(
-        result.dataset, result.alphas, result.penalties, result.cv
+        result.dataset, result.alphas, result.penalties, result.cv, result.dropouts
     )
     summary += [describe_best(result), COLUMN_LEGEND, *extra_lines]
     return Report(
         f"skreg penalty study: {result.dataset.name}",
         summary,
         study_table(result),
-        CSV_HEADER,
+        study_csv_header(result),
         study_csv_rows(result),
         study_figures(result),
     )

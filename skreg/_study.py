@@ -5,7 +5,17 @@ MLP on one dataset.  Every (penalty, alpha) candidate is summarised as a
 :class:`StudyRow`: the cross-validated score, the training score, the
 generalization gap, the fraction of weights that are exactly zero and the fit
 time.  The best candidate is then refitted on all the data (its loss curves
-go into the report).  Nothing here prints: :func:`run_study` returns a
+go into the report).
+
+Dropout candidates (``dropouts``, off by default) are added for the
+unpenalized model and for ``penalty="l2"`` at every alpha, once per dropout
+rate, when those penalties are in the grid: dropout is another way to
+regularize, and these are the candidates it is naturally compared with.
+Dropout needs a mini-batch solver, so these candidates use the Adam settings
+of l0 and group_lasso (:data:`ADAM_PARAMS`).  Crossing dropout with every
+penalty would multiply the grid, and its Adam fits are slower than the
+L-BFGS ones, for comparisons (dropout on top of an L1 or L0 penalty) that
+say little more.  Nothing here prints: :func:`run_study` returns a
 :class:`StudyResult` and can hand each row to a callback as soon as it is
 ready; the command line formats them.
 """
@@ -42,27 +52,31 @@ NETWORK_PARAMS = {"hidden_layer_sizes": (32,)}
 LBFGS_PARAMS = {"solver": "lbfgs", "max_iter": 100}
 ADAM_PARAMS = {"solver": "adam", "learning_rate_init": 0.01, "max_iter": 50}
 PROX_ONLY_PENALTIES = ("l0", "group_lasso")
+# The penalties that also get one candidate per dropout rate.
+DROPOUT_PENALTIES = (None, "l2")
 
 
-def mlp_params(penalty):
+def mlp_params(penalty, dropout=0.0):
     """Return the network and solver parameters used for ``penalty``.
 
     Parameters
     ----------
     penalty : {"l2", "l1", "elasticnet", "l0", "group_lasso"} or None
         The penalty on the weights.
+    dropout : float, default=0.0
+        Dropout rate of the hidden units; any rate above 0 needs Adam.
 
     Returns
     -------
     params : dict
-        Keyword arguments of the MLP other than ``penalty``, ``alpha`` and
-        ``random_state``.
+        Keyword arguments of the MLP other than ``penalty``, ``alpha``,
+        ``dropout`` and ``random_state``.
     """
-    solver = ADAM_PARAMS if penalty in PROX_ONLY_PENALTIES else LBFGS_PARAMS
-    return {**NETWORK_PARAMS, **solver}
+    adam = dropout > 0 or penalty in PROX_ONLY_PENALTIES
+    return {**NETWORK_PARAMS, **(ADAM_PARAMS if adam else LBFGS_PARAMS)}
 
 
-def make_estimator(task, penalty, alpha, random_state=0):
+def make_estimator(task, penalty, alpha, random_state=0, dropout=0.0):
     """Return the unfitted pipeline of one candidate.
 
     Parameters
@@ -75,6 +89,8 @@ def make_estimator(task, penalty, alpha, random_state=0):
         Strength of the penalty.
     random_state : int, default=0
         Seed of the weight initialisation (and of Adam's shuffling).
+    dropout : float, default=0.0
+        Dropout rate of the hidden units (Adam when above 0).
 
     Returns
     -------
@@ -85,7 +101,9 @@ def make_estimator(task, penalty, alpha, random_state=0):
         mean and unit variance (predictions are mapped back).
     """
     params = dict(penalty=penalty, alpha=alpha, random_state=random_state)
-    params.update(mlp_params(penalty))
+    params.update(mlp_params(penalty, dropout))
+    if dropout > 0:
+        params["dropout"] = dropout
     if task == "classification":
         return make_pipeline(StandardScaler(), RegularizedMLPClassifier(**params))
     return TransformedTargetRegressor(
@@ -153,9 +171,58 @@ def study_grid(alphas, penalties=PENALTIES):
     ]
 
 
+def dropout_grid(alphas, penalties=PENALTIES, dropouts=()):
+    """Return the (penalty, alpha, dropout) candidates that use dropout.
+
+    Parameters
+    ----------
+    alphas : sequence of float
+        Strengths tried for ``"l2"``.
+    penalties : sequence of str or None, default=PENALTIES
+        Penalties of the grid; only those in :data:`DROPOUT_PENALTIES` get
+        dropout candidates.
+    dropouts : sequence of float, default=()
+        Dropout rates, each in (0, 1).
+
+    Returns
+    -------
+    grid : list of tuple (penalty, alpha, dropout)
+        For each rate, the (penalty, alpha) pairs of :func:`study_grid` whose
+        penalty is in :data:`DROPOUT_PENALTIES`.
+    """
+    kept = [penalty for penalty in penalties if penalty in DROPOUT_PENALTIES]
+    return [
+        (penalty, alpha, float(dropout))
+        for dropout in dropouts
+        for penalty, alpha in study_grid(alphas, kept)
+    ]
+
+
+def candidates(alphas, penalties=PENALTIES, dropouts=()):
+    """Return every (penalty, alpha, dropout) candidate of a study, in order.
+
+    Parameters
+    ----------
+    alphas : sequence of float
+        Strengths tried for every penalty other than None.
+    penalties : sequence of str or None, default=PENALTIES
+        Penalties to try.
+    dropouts : sequence of float, default=()
+        Dropout rates of the extra candidates (see :func:`dropout_grid`).
+
+    Returns
+    -------
+    grid : list of tuple (penalty, alpha, dropout)
+        :func:`study_grid` without dropout (``dropout=0.0``), then
+        :func:`dropout_grid`.
+    """
+    plain = [(penalty, alpha, 0.0) for penalty, alpha in study_grid(alphas, penalties)]
+    return plain + dropout_grid(alphas, penalties, dropouts)
+
+
 @dataclass(frozen=True)
 class StudyRow:
-    """Cross-validation summary of one (penalty, alpha) candidate.
+    """Cross-validation summary of one (penalty, alpha, dropout) candidate.
 
     Attributes
     ----------
@@ -172,6 +239,8 @@ class StudyRow:
         exactly zero, averaged over the models fitted in the folds.
     fit_time : float
         Mean time to fit one fold, in seconds.
+    dropout : float, default=0.0
+        The estimator's ``dropout`` rate (0: no dropout).
     """
 
     penalty: str | None
@@ -181,6 +250,7 @@ class StudyRow:
     train_mean: float
     zero_fraction: float
     fit_time: float
+    dropout: float = 0.0
 
     @property
     def gap(self):
@@ -203,9 +273,11 @@ class StudyResult:
     cv : int
         Number of cross-validation folds.
     rows : list of StudyRow
-        One row per candidate, in the order of :func:`study_grid`.
+        One row per candidate, in the order of :func:`candidates`.
     best_estimator : estimator or None
         The best candidate refitted on all the data (None when not refitted).
+    dropouts : tuple of float, default=()
+        The dropout rates of the extra candidates (empty: no dropout).
     """
 
     dataset: Dataset
@@ -214,6 +286,7 @@ class StudyResult:
     cv: int
     rows: list
     best_estimator: object = field(default=None, repr=False)
+    dropouts: tuple = ()
 
     @property
     def ranked(self):
@@ -294,11 +367,12 @@ def _quiet_small_fits():
         yield
 
 
-def _evaluate_candidate(dataset, penalty, alpha, cv, random_state):
+def _evaluate_candidate(dataset, candidate, cv, random_state):
+    penalty, alpha, dropout = candidate
     with _quiet_small_fits():
-        estimator = make_estimator(dataset.task, penalty, alpha, random_state)
+        estimator = make_estimator(dataset.task, penalty, alpha, random_state, dropout)
         summary = evaluate(estimator, dataset.X, dataset.y, cv)
-    return StudyRow(penalty, alpha, **summary)
+    return StudyRow(penalty, alpha, **summary, dropout=dropout)
 
 
 def refit(dataset, row, random_state=0):
@@ -309,7 +383,7 @@ def refit(dataset, row, random_state=0):
     dataset : Dataset
         The data.
     row : StudyRow
-        The candidate (its penalty and alpha).
+        The candidate (its penalty, alpha and dropout rate).
     random_state : int, default=0
         Seed of the weight initialisation.
 
@@ -319,7 +393,9 @@ def refit(dataset, row, random_state=0):
         The fitted pipeline.
     """
     with _quiet_small_fits():
-        estimator = make_estimator(dataset.task, row.penalty, row.alpha, random_state)
+        estimator = make_estimator(
+            dataset.task, row.penalty, row.alpha, random_state, row.dropout
+        )
         return estimator.fit(dataset.X, dataset.y)
 
 
@@ -328,13 +404,14 @@ def run_study(
     alphas=DEFAULT_ALPHAS,
     *,
     penalties=PENALTIES,
+    dropouts=(),
     cv=DEFAULT_CV,
     n_jobs=None,
     random_state=0,
     refit_best=True,
     on_row=None,
 ):
-    """Cross-validate every penalty and alpha on one dataset.
+    """Cross-validate every penalty and alpha (and dropout rate) on one dataset.
 
     Convergence warnings of the fits are silenced (a fit that stops at
     ``max_iter`` is part of what the study measures) and BLAS runs on one
@@ -349,6 +426,10 @@ def run_study(
         Strengths tried for every penalty other than None.
     penalties : sequence of str or None, default=PENALTIES
         Penalties to try.
+    dropouts : sequence of float, default=()
+        Dropout rates, each in (0, 1): one more candidate per rate for the
+        unpenalized model and for ``"l2"`` at every alpha (see
+        :func:`dropout_grid`), fitted with Adam.
     cv : int, default=DEFAULT_CV
         Number of cross-validation folds (stratified for classification).
     n_jobs : int, default=None
@@ -367,20 +448,21 @@ def run_study(
     result : StudyResult
         The rows in grid order and the refitted best estimator.
     """
-    grid = study_grid(alphas, penalties)
+    grid = candidates(alphas, penalties, dropouts)
     splits = make_cv(dataset.task, cv, random_state)
     tasks = (
-        delayed(_evaluate_candidate)(dataset, penalty, alpha, splits, random_state)
-        for penalty, alpha in grid
+        delayed(_evaluate_candidate)(dataset, candidate, splits, random_state)
+        for candidate in grid
     )
     rows = {}
     parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
     for row in parallel(tasks):
-        rows[row.penalty, row.alpha] = row
+        rows[row.penalty, row.alpha, row.dropout] = row
         if on_row is not None:
             on_row(row)
+    ordered = [rows[key] for key in grid]
     result = StudyResult(
-        dataset, tuple(alphas), tuple(penalties), cv, [rows[key] for key in grid]
+        dataset, tuple(alphas), tuple(penalties), cv, ordered, dropouts=tuple(dropouts)
     )
     if not refit_best:
         return result

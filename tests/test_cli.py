@@ -13,8 +13,13 @@ from sklearn.datasets import load_diabetes
 from skreg import _cli_data, _report, _study
 from skreg.__main__ import _with_default_command, main
 from skreg._report_capacity import FIGURE_NAMES as CAPACITY_FIGURES
+from skreg._report_study import (
+    CSV_HEADER,
+    study_csv_header,
+    study_csv_rows,
+    study_table,
+)
 from skreg._report_study import FIGURE_NAMES as STUDY_FIGURES
-from skreg._report_study import study_table
 
 PENALTY_NAMES = ("none", "l2", "l1", "elasticnet", "l0", "group_lasso")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -99,6 +104,40 @@ def test_study_end_to_end(tmp_path):
     for row, cells in zip(saved, rows):
         assert float(row["cv_score_mean"]) == pytest.approx(float(cells[3]), abs=5e-4)
         assert row["metric"] == "accuracy"
+
+
+def test_study_with_dropout_end_to_end(tmp_path, capsys):
+    out = tmp_path / "report"
+    argv = ["--dataset", "iris", "--alphas", "1", "--cv", "2", "--out", str(out),
+            "--penalties", "none,l2,l1", "--dropout", "0.5"]  # fmt: skip
+    assert main(argv) == 0
+    result = capsys.readouterr()
+    assert "Warning" not in result.err
+    expected = [("none", "-", "-"), ("l2", "1", "-"), ("l1", "1", "-"),
+                ("none", "-", "0.5"), ("l2", "1", "0.5")]  # fmt: skip
+    progress = [line for line in result.err.splitlines() if "ETA" in line]
+    assert len(progress) == len(expected)
+    assert sum("l2+dropout 0.5" in line for line in progress) == 1
+    assert "dropout in 0.5 for none and l2 (2 candidates)" in result.out
+    # rank, penalty, alpha, dropout, mean, "±", std, train, gap, zeros, fit
+    assert result.out.splitlines()[4].split()[:5] == [
+        "rank", "penalty", "alpha", "dropout", "CV"
+    ]  # fmt: skip
+    rows = _table(result.out, "rank")
+    assert sorted(tuple(cells[1:4]) for cells in rows) == sorted(expected)
+    for cells in rows:
+        mean, train = float(cells[4]), float(cells[7])
+        assert 0 <= mean <= 1 and 0 <= train <= 1
+    page = _check_report_folder(out, STUDY_FIGURES)
+    assert '<th class="num">dropout</th>' in page
+    saved = _read_csv(out / "results.csv")
+    assert list(saved[0])[:5] == ["rank", "penalty", "alpha", "dropout", "metric"]
+    assert sorted((row["penalty"], float(row["dropout"])) for row in saved) == sorted(
+        [("none", 0.0), ("l2", 0.0), ("l1", 0.0), ("none", 0.5), ("l2", 0.5)]
+    )
+    for row, cells in zip(saved, rows):
+        assert math.isfinite(float(row["cv_score_mean"]))
+        assert float(row["cv_score_mean"]) == pytest.approx(float(cells[4]), abs=5e-4)
 
 
 def test_capacity_end_to_end(tmp_path):
@@ -238,6 +277,23 @@ def test_solver_per_penalty():
     for penalty in ("l0", "group_lasso"):
         params = _study.mlp_params(penalty)
         assert params["solver"] == "adam" and params["learning_rate_init"] == 0.01
+    for penalty in (None, "l2"):  # dropout needs a mini-batch solver
+        assert _study.mlp_params(penalty, 0.5) == _study.mlp_params("l0")
+    mlp = _study.final_mlp(_study.make_estimator("classification", "l2", 1.0, 0, 0.2))
+    assert (mlp.dropout, mlp.solver) == (0.2, "adam")
+
+
+def test_dropout_candidates():
+    alphas = (1.0, 10.0)
+    assert _study.candidates(alphas, ("l1",)) == [("l1", 1.0, 0.0), ("l1", 10.0, 0.0)]
+    assert _study.candidates(alphas, (None, "l1"), ()) == [
+        (None, 0.0, 0.0), ("l1", 1.0, 0.0), ("l1", 10.0, 0.0)
+    ]  # fmt: skip
+    assert _study.dropout_grid(alphas, ("l2", "l0", None), (0.2, 0.5)) == [
+        ("l2", 1.0, 0.2), ("l2", 10.0, 0.2), (None, 0.0, 0.2),
+        ("l2", 1.0, 0.5), ("l2", 10.0, 0.5), (None, 0.0, 0.5),
+    ]  # fmt: skip
+    assert _study.dropout_grid(alphas, ("l1", "l0"), (0.5,)) == []
 
 
 def test_study_table_format():
@@ -255,6 +311,22 @@ def test_study_table_format():
     assert text[2].split() == "1 l1 10 0.750 +/- 0.000 0.750 0.000 0.250 1.50".split()
     assert text[3].split() == "2 none - 0.500 +/- 0.030 0.900 0.400 0.000 0.01".split()
     assert len({len(line) for line in text[:2]}) == 1  # the rule spans the titles
+    assert study_csv_header(result) == CSV_HEADER  # no dropout column
+
+
+def test_study_table_with_dropout():
+    dataset = _cli_data.load_builtin("iris")
+    rows = [
+        _study.StudyRow("l2", 1.0, 0.5, 0.0, 0.75, 0.0, 0.012),
+        _study.StudyRow("l2", 1.0, 0.75, 0.0, 0.75, 0.0, 1.5, dropout=0.5),
+    ]
+    result = _study.StudyResult(dataset, (1.0,), ("l2",), 2, rows, dropouts=(0.5,))
+    text = study_table(result, "+/-").to_text().splitlines()
+    assert text[0].split()[:4] == ["rank", "penalty", "alpha", "dropout"]
+    assert text[2].split()[:5] == ["1", "l2", "1", "0.5", "0.750"]
+    assert text[3].split()[:5] == ["2", "l2", "1", "-", "0.500"]
+    assert study_csv_header(result)[2:5] == ["alpha", "dropout", "metric"]
+    assert [row[3] for row in study_csv_rows(result)] == [0.5, 0.0]
 
 
 @pytest.mark.parametrize(
@@ -305,6 +377,13 @@ def _main_status(argv):
         (["--alphas", "1,x"], "--alphas: must be comma-separated numbers"),
         (["--alphas", "0"], "--alphas: must be positive numbers"),
         (["--penalties", "l3"], "--penalties: unknown 'l3'"),
+        (["--dropout", "1.5"], "--dropout: must be in (0, 1), got 1.5"),
+        (["--dropout", "0"], "--dropout: must be in (0, 1), got 0"),
+        (["--dropout", "x"], "--dropout: invalid float value: 'x'"),
+        (
+            ["--dropout", "0.5", "--penalties", "l1"],
+            "--dropout adds candidates for penalty none and l2 only",
+        ),
         (["--cv", "1"], "--cv: must be at least 2"),
         (["--csv", "data.csv"], "--csv needs --target COLUMN"),
         (["--target", "y"], "--target and --task go with --csv FILE"),
@@ -400,7 +479,7 @@ def test_unknown_option_exits_2_in_subprocess():
     "command, expected",
     [
         ([], ["study", "capacity"]),
-        (["study"], ["--dataset", "--csv FILE", "--n-jobs N", "--quick"]),
+        (["study"], ["--dataset", "--csv FILE", "--n-jobs N", "--dropout RATE"]),
         (["capacity"], ["--true-degree D", "--noise STD", "--n-samples N"]),
     ],
 )

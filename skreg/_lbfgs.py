@@ -155,14 +155,15 @@ def fit_lbfgs(
                 [c.astype(dtype) for c in coefs], [b.astype(dtype) for b in intercepts]
             )
 
-    result = scipy.optimize.minimize(
-        objective, theta0, method="L-BFGS-B", jac=True, bounds=packing.bounds(),
-        options={
-            "maxfun": max_fun, "maxiter": max_iter, "gtol": tol,
-            "ftol": min(_SCIPY_DEFAULT_FTOL, tol**2),
-        },
-        callback=record,
-    )  # fmt: skip
+    with np.errstate(all="ignore"):  # a non-finite objective is reported below
+        result = _minimize(objective, theta0, packing, max_iter, max_fun, tol, record)
+    if not np.isfinite(result.fun):
+        warnings.warn(
+            "lbfgs diverged: the objective became non-finite. The input data may "
+            "contain very large values and need to be scaled.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
     n_iter = min(result.nit, max_iter)
     if result.status != 0:
         _warn_not_converged(result, n_iter, max_iter)
@@ -176,6 +177,17 @@ def fit_lbfgs(
         "data_loss_curve": data_curve,
     }
     return coefs, intercepts, info
+
+
+def _minimize(objective, theta0, packing, max_iter, max_fun, tol, record):
+    return scipy.optimize.minimize(
+        objective, theta0, method="L-BFGS-B", jac=True, bounds=packing.bounds(),
+        options={
+            "maxfun": max_fun, "maxiter": max_iter, "gtol": tol,
+            "ftol": min(_SCIPY_DEFAULT_FTOL, tol**2),
+        },
+        callback=record,
+    )  # fmt: skip
 
 
 def progress_line(iteration, loss, data_loss, zero_fraction):

@@ -26,6 +26,7 @@ from sklearn.utils.multiclass import (
     unique_labels,
 )
 from sklearn.utils.validation import (
+    _assert_all_finite,
     _check_sample_weight,
     check_is_fitted,
     validate_data,
@@ -43,6 +44,8 @@ from ._state import AtomicSetParamsMixin, restore_state_on_error
 from ._stochastic import resolve_batch_size, run_epoch
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
+# rows checked for finite predictions after every epoch of a stochastic fit
+_FINITE_CHECK_ROWS = 1000
 
 
 class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
@@ -299,8 +302,8 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
 
     def _data_loss(self, X, Y, sample_weight):
         """The data term ``sum_i s_i loss_i / sum_i s_i`` at the current weights."""
-        logits = forward(self.coefs_, self.intercepts_, X, self.activation)[-1]
-        with np.errstate(over="ignore", invalid="ignore"):
+        with np.errstate(all="ignore"):
+            logits = forward(self.coefs_, self.intercepts_, X, self.activation)[-1]
             value = LOSSES[self.out_activation_].value(logits, Y, sample_weight)
         weight_sum = X.shape[0] if sample_weight is None else sample_weight.sum()
         return value / weight_sum
@@ -328,7 +331,7 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
                     sample_idx = shuffle(sample_idx, random_state=self._random_state)
                 last_finite = [p.copy() for p in self.coefs_ + self.intercepts_]
                 # overflow is detected and reported by _diverged, not by numpy
-                with np.errstate(over="ignore", invalid="ignore"):
+                with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                     epoch = run_epoch(
                         self.coefs_, self.intercepts_, X, Y, sample_weight,
                         sample_idx, batch_size, activation=self.activation,
@@ -338,7 +341,7 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
                         dropout_rates=dropout_rates,
                         random_state=self._random_state,
                     )  # fmt: skip
-                if self._diverged(epoch, last_finite):
+                if self._diverged(epoch, last_finite, X[:_FINITE_CHECK_ROWS]):
                     break
                 stop = self._end_epoch(epoch, X.shape[0], validation)
                 stop |= report_step(callbacks[0], self, X, callbacks[1])
@@ -353,14 +356,30 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         except KeyboardInterrupt:
             warnings.warn("Training interrupted by user.")
         if validation is not None:
-            self.coefs_, self.intercepts_ = self._best_coefs, self._best_intercepts
+            self.coefs_ = [c.copy() for c in self._best_coefs]
+            self.intercepts_ = [b.copy() for b in self._best_intercepts]
 
-    def _diverged(self, epoch, last_finite):
-        """Restore the last finite weights and warn if the epoch blew up."""
+    def _diverged(self, epoch, last_finite, X_check):
+        """Restore the last finite weights and warn if the epoch blew up.
+
+        The epoch's loss is taken before each step, so the weights after the
+        last step are also checked: finite, with finite predictions on a few rows.
+        """
         params = self.coefs_ + self.intercepts_
-        if np.isfinite(epoch.loss) and all(np.isfinite(p).all() for p in params):
+        finite = np.isfinite(epoch.loss) and all(np.isfinite(p).all() for p in params)
+        if finite and self._finite_predictions(X_check):
             return False
-        for param, saved in zip(params, last_finite):
+        self._restore(last_finite)
+        return True
+
+    def _finite_predictions(self, X):
+        with np.errstate(all="ignore"):
+            logits = forward(self.coefs_, self.intercepts_, X, self.activation)[-1]
+            prediction = LOSSES[self.out_activation_].prediction(logits)
+        return bool(np.isfinite(prediction).all())
+
+    def _restore(self, last_finite):
+        for param, saved in zip(self.coefs_ + self.intercepts_, last_finite):
             param[...] = saved
         warnings.warn(
             f"Training diverged in epoch {self.n_iter_ + 1}: the objective or the "
@@ -369,7 +388,6 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
             "the data.",
             ConvergenceWarning,
         )
-        return True
 
     def _make_optimizer(self):
         params = self.coefs_ + self.intercepts_
@@ -548,6 +566,16 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         return tags
 
 
+def _fit_label_binarizer(labels):
+    try:
+        return LabelBinarizer().fit(labels)
+    except TypeError as exc:  # e.g. ["a", 1] or [None, "a"]: labels cannot be sorted
+        raise ValueError(
+            "The class labels must be of one comparable type (all numbers or all "
+            f"strings, no missing values): {exc}"
+        ) from exc
+
+
 class RegularizedMLPClassifier(
     CallbackSupportMixin, ClassifierMixin, _BaseRegularizedMLP
 ):
@@ -596,7 +624,7 @@ class RegularizedMLPClassifier(
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         if not hasattr(self, "classes_") or (not self.warm_start and not incremental):
-            self._label_binarizer = LabelBinarizer().fit(y)
+            self._label_binarizer = _fit_label_binarizer(y)
             self.classes_ = self._label_binarizer.classes_
         else:
             self._check_known_classes(y)
@@ -671,11 +699,10 @@ class RegularizedMLPClassifier(
         """
         with restore_state_on_error(self):
             if _check_partial_fit_first_call(self, classes):
-                self._label_binarizer = LabelBinarizer()
                 if type_of_target(y).startswith("multilabel"):
-                    self._label_binarizer.fit(y)
+                    self._label_binarizer = _fit_label_binarizer(y)
                 else:
-                    self._label_binarizer.fit(classes)
+                    self._label_binarizer = _fit_label_binarizer(classes)
             return self._fit(X, y, sample_weight, incremental=True)
 
     def predict(self, X):
@@ -786,6 +813,7 @@ class RegularizedMLPRegressor(
             self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
             y_numeric=True, dtype=(np.float64, np.float32), reset=reset,
         )  # fmt: skip
+        _assert_all_finite(y, input_name="y")
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         if self.loss == "poisson" and np.any(y < 0):

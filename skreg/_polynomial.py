@@ -29,6 +29,7 @@ from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.linear_model import Lasso
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
+    _assert_all_finite,
     _check_feature_names_in,
     _check_sample_weight,
     check_is_fitted,
@@ -36,7 +37,7 @@ from sklearn.utils.validation import (
 )
 
 from ._callbacks import CallbackSupportMixin, end_fit, start_fit
-from ._state import AtomicSetParamsMixin
+from ._state import AtomicSetParamsMixin, restore_state_on_error
 
 _EPS = np.finfo(np.float64).eps
 
@@ -463,9 +464,14 @@ class PolynomialCapacity(
         self : object
             The fitted estimator.
         """
+        with restore_state_on_error(self):
+            return self._fit(X, y, sample_weight)
+
+    def _fit(self, X, y, sample_weight):
         X, y = validate_data(
             self, X, y, multi_output=True, y_numeric=True, dtype=np.float64
         )
+        _assert_all_finite(y, input_name="y")
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=np.float64, ensure_non_negative=True
         )
@@ -479,7 +485,13 @@ class PolynomialCapacity(
         if model is None:
             model = self._fit_monomial(X, Y, sample_weight, l1, l2)
         self._model = model
-        intercept, coef = model.raw_coefficients(self.powers_)
+        with np.errstate(all="ignore"):
+            intercept, coef = model.raw_coefficients(self.powers_)
+        if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
+            raise ValueError(
+                "The polynomial's coefficients overflow: X or y hold values too "
+                "large (or too close together) for this degree; scale the data."
+            )
         if not self.fit_intercept:
             intercept = np.zeros_like(intercept)
         if y.ndim == 1:

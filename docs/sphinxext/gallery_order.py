@@ -13,6 +13,7 @@ TOPICS = [
     "plot_sparsity.py",  # structured sparsity
     "plot_regularization_path.py",  # paths along alpha
     "plot_dropout.py",  # dropout and class weights
+    "plot_streaming.py",  # data larger than memory
     "plot_capacity.py",  # capacity and model selection
 ]
 

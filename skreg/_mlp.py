@@ -356,8 +356,7 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         except KeyboardInterrupt:
             warnings.warn("Training interrupted by user.")
         if validation is not None:
-            self.coefs_ = [c.copy() for c in self._best_coefs]
-            self.intercepts_ = [b.copy() for b in self._best_intercepts]
+            self.coefs_, self.intercepts_ = self._best_coefs, self._best_intercepts
 
     def _diverged(self, epoch, last_finite, X_check):
         """Restore the last finite weights and warn if the epoch blew up.
@@ -570,7 +569,7 @@ def _fit_label_binarizer(labels):
     try:
         return LabelBinarizer().fit(labels)
     except TypeError as exc:  # e.g. ["a", 1] or [None, "a"]: labels cannot be sorted
-        raise ValueError(
+        raise TypeError(
             "The class labels must be of one comparable type (all numbers or all "
             f"strings, no missing values): {exc}"
         ) from exc

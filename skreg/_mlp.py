@@ -382,8 +382,7 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
 
     def _finite_predictions(self, X):
         with np.errstate(all="ignore"):
-            logits = forward(self.coefs_, self.intercepts_, X, self.activation)[-1]
-            prediction = LOSSES[self.out_activation_].prediction(logits)
+            prediction = self._forward_pass_fast(X, check_input=False)
         return bool(np.isfinite(prediction).all())
 
     def _restore(self, last_finite):

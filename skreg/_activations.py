@@ -4,7 +4,8 @@ Each activation works in place on the pre-activation ``z`` and returns the
 output ``x = g(z)``.  Each derivative multiplies a back-propagated gradient by
 ``g'(z)`` *written in terms of the output x*, so the backward pass never needs
 to keep ``z`` (MATH.md section 1: the Jacobian dx/dz is diagonal, hence an
-elementwise product).
+elementwise product).  ``scratch``, an array shaped like the gradient, holds
+``g'(z)`` so that training allocates nothing per batch.
 """
 
 import numpy as np
@@ -27,24 +28,27 @@ def _relu(z):
     return np.maximum(z, 0, out=z)
 
 
-def _identity_derivative(x, delta):
+def _identity_derivative(x, delta, scratch=None):
     """g'(z) = 1."""
 
 
-def _logistic_derivative(x, delta):
+def _logistic_derivative(x, delta, scratch=None):
     """g'(z) = x (1 - x)."""
     delta *= x
-    delta *= 1 - x
+    delta *= np.subtract(1, x, out=scratch)
 
 
-def _tanh_derivative(x, delta):
+def _tanh_derivative(x, delta, scratch=None):
     """g'(z) = 1 - x**2."""
-    delta *= 1 - x**2
+    square = np.square(x, out=scratch)
+    delta *= np.subtract(1, square, out=square)
 
 
-def _relu_derivative(x, delta):
-    """g'(z) = 1 where x > 0, else 0."""
-    np.multiply(delta, x > 0, out=delta)
+def _relu_derivative(x, delta, scratch=None):
+    """g'(z) = 1 where x > 0, else 0 (as 0.0/1.0, so no boolean temporary)."""
+    if scratch is None:
+        scratch = np.empty_like(delta)
+    delta *= np.greater(x, 0, out=scratch)
 
 
 ACTIVATIONS = {

@@ -13,6 +13,7 @@ import numpy as np
 import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
 
+from ._flat import ParameterLayout
 from ._network import Workspace, loss_and_gradient
 
 # scipy's default relative-decrease tolerance.  A tight ``tol`` tightens it to
@@ -25,22 +26,23 @@ class _Packing:
     """Maps the parameter lists to one flat vector and back.
 
     The vector holds the coefficients (twice, as ``U`` then ``V``, when
-    ``split``) and then the intercepts, each layer row-major.
+    ``split``) and then the intercepts, each layer row-major: unsplit, it is
+    the network's own flat layout (``_flat.ParameterLayout``).
     """
 
     def __init__(self, coefs, intercepts, split):
-        self.coef_shapes = [c.shape for c in coefs]
-        self.coef_sizes = [c.size for c in coefs]
-        self.n_coef = sum(self.coef_sizes)
-        self.intercept_sizes = [b.size for b in intercepts]
+        self.layout = ParameterLayout(
+            [coefs[0].shape[0]] + [c.shape[1] for c in coefs]
+        )
+        self.n_coef = self.layout.n_coef
         self.split = split
 
     def pack(self, coefs, intercepts):
-        W = np.concatenate([c.ravel() for c in coefs])
-        b = np.concatenate([i.ravel() for i in intercepts])
-        if self.split:
-            return np.concatenate([np.maximum(W, 0), np.maximum(-W, 0), b])
-        return np.concatenate([W, b])
+        flat = self.layout.pack(coefs, intercepts, np.float64)
+        if not self.split:
+            return flat
+        W, b = flat[: self.n_coef], flat[self.n_coef :]
+        return np.concatenate([np.maximum(W, 0), np.maximum(-W, 0), b])
 
     def weights(self, theta):
         """The flat weight vector W (U - V when split)."""
@@ -49,23 +51,30 @@ class _Packing:
             return theta[:n] - theta[n : 2 * n]
         return theta[:n]
 
+    def network_vector(self, theta, dtype, out=None):
+        """theta in the network's layout and dtype (theta itself when it is)."""
+        if not self.split and theta.dtype == dtype:
+            return theta
+        if out is None:
+            out = np.empty(self.layout.size, dtype)
+        n = self.n_coef
+        if self.split:
+            np.subtract(theta[:n], theta[n : 2 * n], out=out[:n])
+            out[n:] = theta[2 * n :]
+        else:
+            out[...] = theta
+        return out
+
     def unpack(self, theta):
-        W = self.weights(theta)
-        coefs = _split_sizes(W, self.coef_sizes)
-        coefs = [c.reshape(s) for c, s in zip(coefs, self.coef_shapes)]
-        offset = 2 * self.n_coef if self.split else self.n_coef
-        intercepts = _split_sizes(theta[offset:], self.intercept_sizes)
-        return coefs, intercepts
+        """Copies of the per-layer arrays (float64)."""
+        flat = self.network_vector(theta, np.float64).copy()
+        return self.layout.views(flat)
 
     def bounds(self):
         if not self.split:
             return None
-        n_free = sum(self.intercept_sizes)
+        n_free = self.layout.size - self.n_coef
         return [(0, None)] * (2 * self.n_coef) + [(None, None)] * n_free
-
-
-def _split_sizes(flat, sizes):
-    return np.split(flat, np.cumsum(sizes)[:-1])
 
 
 class _Objective:
@@ -81,39 +90,48 @@ class _Objective:
         )
         self.dtype = None
         self.workspace = None
+        self.params = None
         self.data_value = np.nan
 
     def __call__(self, theta):
-        coefs, intercepts = self.packing.unpack(theta.astype(self.dtype, copy=False))
+        layout = self.packing.layout
         if self.workspace is None:
-            self.workspace = Workspace.for_params(coefs, self.X.shape[0])
-        data, coef_grads, intercept_grads = loss_and_gradient(
+            units = [c[0] for c in layout.coef_shapes] + [layout.coef_shapes[-1][1]]
+            self.workspace = Workspace(units, self.X.shape[0], self.dtype)
+            self.params = np.empty(layout.size, self.dtype)
+        params = self.packing.network_vector(theta, self.dtype, out=self.params)
+        coefs, intercepts = layout.views(params)
+        data, _, _ = loss_and_gradient(
             coefs, intercepts, self.X, self.Y, self.sample_weight,
             self.activation, self.loss, self.workspace,
         )  # fmt: skip
         self.data_value = data / self.weight_sum
-        grad_W = np.concatenate([g.ravel() for g in coef_grads]).astype(np.float64)
-        grad_b = np.concatenate([g.ravel() for g in intercept_grads])
-        value, grad_W = self._add_penalty(data, grad_W, theta)
+        # a new array each call: scipy keeps the gradients it is given
+        gradient = self.workspace.gradient.astype(np.float64)
+        value = self._add_penalty(data, gradient, theta)
         scale = 1.0 / self.weight_sum
-        return value * scale, self._full_gradient(grad_W, grad_b) * scale
+        return value * scale, self._full_gradient(gradient) * scale
 
-    def _add_penalty(self, data, grad_W, theta):
+    def _add_penalty(self, data, gradient, theta):
+        """The objective's value; adds the L2 gradient to ``gradient``."""
         n = self.packing.n_coef
         W = self.packing.weights(theta)
         l1, l2 = self.penalty.l1 * self.alpha, self.penalty.l2 * self.alpha
         value = data + 0.5 * l2 * float(W @ W)
-        grad_W = grad_W + l2 * W
+        if l2:
+            gradient[:n] += l2 * W
         if not self.packing.split:
-            return value, grad_W
-        UV = theta[: 2 * n]
-        return value + l1 * float(UV.sum()), grad_W
+            return value
+        return value + l1 * float(theta[: 2 * n].sum())
 
-    def _full_gradient(self, grad_W, grad_b):
+    def _full_gradient(self, gradient):
+        """d J / d theta from d J / d (W, b): with U, V, ``[g + l1, l1 - g, g_b]``."""
         if not self.packing.split:
-            return np.concatenate([grad_W, grad_b])
+            return gradient
+        n = self.packing.n_coef
         l1 = self.penalty.l1 * self.alpha
-        return np.concatenate([grad_W + l1, l1 - grad_W, grad_b])
+        grad_W = gradient[:n]
+        return np.concatenate([grad_W + l1, l1 - grad_W, gradient[n:]])
 
 
 def fit_lbfgs(

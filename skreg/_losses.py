@@ -33,10 +33,18 @@ class _Loss:
         losses = self.per_sample(z, self.prediction(z), Y)
         return _weighted_sum(losses, sample_weight)
 
-    def value_and_delta(self, z, Y, sample_weight, delta):
-        """Return sum_i s_i L_i and write s_i * (g(z_i) - y_i) into ``delta``."""
+    def value_and_delta(self, z, Y, sample_weight, delta, row_sums=None):
+        """Return sum_i s_i L_i and write s_i * (g(z_i) - y_i) into ``delta``.
+
+        ``row_sums``, two arrays of shape (n_samples,), are scratch space for
+        the per-sample losses (allocated when None).
+        """
         prediction = self.prediction(z, out=delta)
         losses = self.per_sample(z, prediction, Y)
+        return self._finish_delta(delta, Y, sample_weight, losses)
+
+    @staticmethod
+    def _finish_delta(delta, Y, sample_weight, losses):
         delta -= Y
         if sample_weight is not None:
             delta *= sample_weight[:, np.newaxis]
@@ -47,6 +55,12 @@ def _weighted_sum(losses, sample_weight):
     if sample_weight is None:
         return float(losses.sum())
     return float(losses @ sample_weight)
+
+
+def _row_buffers(z, row_sums):
+    if row_sums is None:
+        return np.empty(z.shape[0], z.dtype), np.empty(z.shape[0], z.dtype)
+    return row_sums
 
 
 class SquaredError(_Loss):
@@ -63,6 +77,15 @@ class SquaredError(_Loss):
     def per_sample(self, z, prediction, Y):
         residual = z - Y
         return 0.5 * np.einsum("ij,ij->i", residual, residual)
+
+    def value_and_delta(self, z, Y, sample_weight, delta, row_sums=None):
+        losses = _row_buffers(z, row_sums)[0]
+        residual = np.subtract(z, Y, out=delta)
+        np.einsum("ij,ij->i", residual, residual, out=losses)
+        losses *= 0.5
+        if sample_weight is not None:
+            delta *= sample_weight[:, np.newaxis]
+        return _weighted_sum(losses, sample_weight)
 
 
 class HalfPoisson(_Loss):
@@ -109,6 +132,19 @@ class MultinomialLogLoss(_Loss):
         top = z.max(axis=1)
         log_norm = np.log(np.exp(z - top[:, np.newaxis]).sum(axis=1)) + top
         return log_norm - np.einsum("ij,ij->i", Y, z)
+
+    def value_and_delta(self, z, Y, sample_weight, delta, row_sums=None):
+        # the softmax and the log-sum-exp share exp(z - max): computed once
+        top, norm = _row_buffers(z, row_sums)
+        np.max(z, axis=1, out=top)
+        np.subtract(z, top[:, np.newaxis], out=delta)
+        np.exp(delta, out=delta)
+        np.sum(delta, axis=1, out=norm)
+        delta /= norm[:, np.newaxis]
+        losses = np.log(norm, out=norm)
+        losses += top
+        losses -= np.einsum("ij,ij->i", Y, z, out=top)
+        return self._finish_delta(delta, Y, sample_weight, losses)
 
 
 LOSSES = {

@@ -31,11 +31,11 @@ from sklearn.utils.validation import (
     check_is_fitted,
     validate_data,
 )
-from threadpoolctl import threadpool_limits
 
 from . import _docstrings
 from ._callbacks import CallbackSupportMixin, end_fit, report_step, start_fit
 from ._compact import compact_network
+from ._flat import ParameterLayout
 from ._lbfgs import fit_lbfgs, progress_line
 from ._losses import LOSSES
 from ._network import Workspace, forward, predict_output
@@ -43,6 +43,7 @@ from ._optimizers import AdamOptimizer, SGDOptimizer
 from ._penalties import PENALTY_NAMES, SOLVERS_FOR_PROX_ONLY_PENALTIES, make_penalty
 from ._state import AtomicSetParamsMixin, restore_state_on_error
 from ._stochastic import resolve_batch_size, run_epoch
+from ._threads import blas_threads
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
 # rows x weights below which L-BFGS runs BLAS on one thread
@@ -289,7 +290,7 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         # more than they save (digits, (50,): 12-15 ms per iteration on two
         # threads, 4.3 ms on one)
         small = X.shape[0] * sum(W.size for W in self.coefs_) < _SMALL_LBFGS_WORK
-        with threadpool_limits(limits=1 if small else None, user_api="blas"):
+        with blas_threads(1 if small else None):
             self.coefs_, self.intercepts_, info = fit_lbfgs(
                 self.coefs_, self.intercepts_, X, Y, sample_weight,
                 activation=self.activation, loss=LOSSES[self.out_activation_],
@@ -327,30 +328,32 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
     ):  # fmt: skip
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True")
+        params = self._pack_parameters(ParameterLayout(layer_units))
         if not incremental or not hasattr(self, "_optimizer"):
-            self._optimizer = self._make_optimizer()
+            self._optimizer = self._make_optimizer(params)
         X, Y, sample_weight, validation = self._split_validation(X, Y, sample_weight)
         batch_size = resolve_batch_size(self.batch_size, X.shape[0])
         workspace = Workspace(layer_units, batch_size, X.dtype)
         sample_idx = np.arange(X.shape[0])
+        last_finite = np.empty_like(params)
         self.n_iter_ = 0
         try:
             for _ in range(self.max_iter):
                 if self.shuffle:
                     sample_idx = shuffle(sample_idx, random_state=self._random_state)
-                last_finite = [p.copy() for p in self.coefs_ + self.intercepts_]
+                np.copyto(last_finite, params)
                 # overflow is detected and reported by _diverged, not by numpy
                 with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                     epoch = run_epoch(
-                        self.coefs_, self.intercepts_, X, Y, sample_weight,
-                        sample_idx, batch_size, activation=self.activation,
+                        params, X, Y, sample_weight, sample_idx, batch_size,
+                        activation=self.activation,
                         loss=LOSSES[self.out_activation_], penalty=self._penalty(),
                         alpha=self.alpha, optimizer=self._optimizer,
                         workspace=workspace, shuffled=self.shuffle,
                         dropout_rates=dropout_rates,
                         random_state=self._random_state,
                     )  # fmt: skip
-                if self._diverged(epoch, last_finite, X[:_FINITE_CHECK_ROWS]):
+                if self._diverged(epoch, params, last_finite, X[:_FINITE_CHECK_ROWS]):
                     break
                 stop = self._end_epoch(epoch, X.shape[0], validation)
                 stop |= report_step(callbacks[0], self, X, callbacks[1])
@@ -367,27 +370,31 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         if validation is not None:
             self.coefs_, self.intercepts_ = self._best_coefs, self._best_intercepts
 
-    def _diverged(self, epoch, last_finite, X_check):
+    def _pack_parameters(self, layout):
+        """The parameters as one flat vector; coefs_ and intercepts_ view into it.
+
+        Packed once and kept across partial_fit calls, so that the arrays a
+        caller holds stay the ones being trained.
+        """
+        if layout.is_packed(self.coefs_, self.intercepts_):
+            return self.coefs_[0].base
+        params = layout.pack(self.coefs_, self.intercepts_, self.coefs_[0].dtype)
+        best_is_current = getattr(self, "_best_coefs", None) is self.coefs_
+        self.coefs_, self.intercepts_ = layout.views(params)
+        if best_is_current:  # after early stopping, as in scikit-learn (see fit)
+            self._best_coefs, self._best_intercepts = self.coefs_, self.intercepts_
+        return params
+
+    def _diverged(self, epoch, params, last_finite, X_check):
         """Restore the last finite weights and warn if the epoch blew up.
 
         The epoch's loss is taken before each step, so the weights after the
         last step are also checked: finite, with finite predictions on a few rows.
         """
-        params = self.coefs_ + self.intercepts_
-        finite = np.isfinite(epoch.loss) and all(np.isfinite(p).all() for p in params)
+        finite = np.isfinite(epoch.loss) and np.isfinite(params).all()
         if finite and self._finite_predictions(X_check):
             return False
-        self._restore(last_finite)
-        return True
-
-    def _finite_predictions(self, X):
-        with np.errstate(all="ignore"):
-            prediction = self._forward_pass_fast(X, check_input=False)
-        return bool(np.isfinite(prediction).all())
-
-    def _restore(self, last_finite):
-        for param, saved in zip(self.coefs_ + self.intercepts_, last_finite):
-            param[...] = saved
+        np.copyto(params, last_finite)
         warnings.warn(
             f"Training diverged in epoch {self.n_iter_ + 1}: the objective or the "
             "weights became non-finite, so training stopped and the weights of the "
@@ -395,16 +402,21 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
             "the data.",
             ConvergenceWarning,
         )
+        return True
 
-    def _make_optimizer(self):
-        params = self.coefs_ + self.intercepts_
+    def _finite_predictions(self, X):
+        with np.errstate(all="ignore"):
+            prediction = self._forward_pass_fast(X, check_input=False)
+        return bool(np.isfinite(prediction).all())
+
+    def _make_optimizer(self, params):
         if self.solver == "sgd":
             return SGDOptimizer(
-                params, self.learning_rate_init, self.learning_rate,
+                [params], self.learning_rate_init, self.learning_rate,
                 self.momentum, self.nesterovs_momentum, self.power_t,
             )  # fmt: skip
         return AdamOptimizer(
-            params, self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon
+            [params], self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon
         )
 
     def _end_epoch(self, epoch, n_samples, validation):

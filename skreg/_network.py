@@ -10,6 +10,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._activations import ACTIVATIONS, DERIVATIVES
+from ._flat import ParameterLayout
 
 
 class Workspace:
@@ -30,11 +31,21 @@ class Workspace:
         fan_outs = layer_units[1:]
         self.activations = [np.empty((max_rows, u), dtype) for u in fan_outs]
         self.deltas = [np.empty((max_rows, u), dtype) for u in fan_outs]
-        self.coef_grads = [
-            np.empty((i, o), dtype) for i, o in zip(layer_units[:-1], fan_outs)
-        ]
-        self.intercept_grads = [np.empty(u, dtype) for u in fan_outs]
+        # g'(z) of each hidden layer, and per-row sums of the loss
+        self.derivatives = [np.empty((max_rows, u), dtype) for u in fan_outs[:-1]]
+        self.row_sums = (np.empty(max_rows, dtype), np.empty(max_rows, dtype))
+        # the gradient is one flat vector laid out as the parameters
+        self.layout = ParameterLayout(layer_units)
+        self.gradient = np.empty(self.layout.size, dtype)
+        self.coef_grads, self.intercept_grads = self.layout.views(self.gradient)
         self._batch_buffers = {}
+
+    def parameter_buffer(self, index):
+        """A reusable array shaped like the flat parameter vector (scratch)."""
+        key = ("parameters", index)
+        if key not in self._batch_buffers:
+            self._batch_buffers[key] = np.empty_like(self.gradient)
+        return self._batch_buffers[key]
 
     def batch_buffer(self, name, tail_shape, dtype):
         """A reusable (max_rows, *tail_shape) array, e.g. for gathered batches."""
@@ -127,20 +138,23 @@ def backward(coefs, layers, delta_out, activation, workspace, dropout=None):
         if k > 0:
             prev_delta = workspace.deltas[k - 1][:n_rows]
             np.matmul(delta, coefs[k].T, out=prev_delta)
-            _hidden_derivative(derivative, layers[k], prev_delta, dropout, k - 1)
+            scratch = workspace.derivatives[k - 1][:n_rows]
+            _hidden_derivative(
+                derivative, layers[k], prev_delta, dropout, k - 1, scratch
+            )
             delta = prev_delta
     return workspace.coef_grads, workspace.intercept_grads
 
 
-def _hidden_derivative(derivative, output, delta, dropout, layer):
+def _hidden_derivative(derivative, output, delta, dropout, layer, scratch):
     """delta *= g'(z) for a hidden layer's output, through its dropout mask."""
     if dropout is None or dropout[layer] is None:
-        derivative(output, delta)
+        derivative(output, delta, scratch)
         return
     mask, keep_prob = dropout[layer]
     delta *= mask
     # the stored output is g(z) * mask; where mask != 0 it is g(z) / keep_prob
-    derivative(output * keep_prob, delta)
+    derivative(output * keep_prob, delta, scratch)
 
 
 def loss_and_gradient(
@@ -178,7 +192,8 @@ def loss_and_gradient(
         workspace = Workspace.for_params(coefs, n_rows)
     layers = forward(coefs, intercepts, X, activation, workspace, dropout)
     delta_out = workspace.deltas[-1][:n_rows]
-    value = loss.value_and_delta(layers[-1], Y, sample_weight, delta_out)
+    row_sums = tuple(buffer[:n_rows] for buffer in workspace.row_sums)
+    value = loss.value_and_delta(layers[-1], Y, sample_weight, delta_out, row_sums)
     if gradient_scale != 1.0:
         delta_out *= gradient_scale
     coef_grads, intercept_grads = backward(

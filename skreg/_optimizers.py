@@ -111,6 +111,7 @@ class AdamOptimizer:
         self.ms = [np.zeros_like(p) for p in params]
         self.vs = [np.zeros_like(p) for p in params]
         self._steps = [np.empty_like(p) for p in params]
+        self._steps_current = [False] * len(params)
 
     def update(self, params, grads):
         """Take one step in place: ``param -= lr_t * m / (sqrt(v) + eps)``.
@@ -122,26 +123,36 @@ class AdamOptimizer:
         self.learning_rate = (
             self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )
-        for param, grad, m, v, step in zip(
+        for param, grad, m, v, scratch in zip(
             params, grads, self.ms, self.vs, self._steps
         ):
             m *= b1
-            np.multiply(grad, 1 - b1, out=step)
-            m += step
+            np.multiply(grad, 1 - b1, out=scratch)
+            m += scratch
             v *= b2
-            np.multiply(grad, grad, out=step)
-            step *= 1 - b2
-            v += step
-            # step = lr_t / (sqrt(v) + eps): the per-coordinate step size
-            np.sqrt(v, out=step)
-            step += self.epsilon
-            np.divide(self.learning_rate, step, out=step)
-            np.multiply(step, m, out=grad)  # the gradient is consumed: reuse it
-            param -= grad
+            np.square(grad, out=scratch)
+            scratch *= 1 - b2
+            v += scratch
+            # kept in _steps: step_size turns it into the step if asked
+            denominator = np.sqrt(v, out=scratch)
+            denominator += self.epsilon
+            # the gradient is consumed: reuse it for the update
+            update = np.multiply(m, self.learning_rate, out=grad)
+            update /= denominator
+            param -= update
+        self._steps_current = [False] * len(self._steps)
 
     def step_size(self, index):
-        """Per-coordinate steps used for parameter ``index`` in the last update."""
-        return self._steps[index]
+        """Per-coordinate steps used for parameter ``index`` in the last update.
+
+        ``lr_t / (sqrt(v) + eps)``, computed on demand from the denominator the
+        update left in place (only the proximal penalties need it).
+        """
+        step = self._steps[index]
+        if not self._steps_current[index]:
+            np.divide(self.learning_rate, step, out=step)
+            self._steps_current[index] = True
+        return step
 
     def iteration_ends(self, time_step):
         """Adam keeps its own schedule."""

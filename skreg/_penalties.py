@@ -27,6 +27,7 @@ class ElasticNetPenalty:
     """
 
     supports_lbfgs = True
+    groups_rows = False
 
     def __init__(self, l1, l2):
         self.l1 = l1
@@ -48,25 +49,55 @@ class ElasticNetPenalty:
                 total += 0.5 * self.l2 * float(flat @ flat)
         return total
 
-    def add_gradient(self, coef, grad, strength):
-        """grad += strength * d Omega / dW  (smooth penalties only: weight decay)."""
-        if self.l2:
-            grad += (strength * self.l2) * coef
+    def add_gradient(self, coef, grad, strength, scratch=None):
+        """grad += strength * d Omega / dW  (smooth penalties only: weight decay).
 
-    def prox(self, coef, step):
-        """In place: ``argmin_v 1/2 ||v - coef||^2 + step * Omega(v)``.
-
-        ``step`` is a scalar or an array shaped like ``coef`` (Adam's
-        per-coordinate steps).  The L1 part soft-thresholds, leaving exact zeros;
-        the L2 part then scales by ``1 / (1 + step * l2)``.
+        ``scratch``, an array shaped like ``coef``, avoids a temporary.
         """
-        if self.l1:
-            threshold = step * self.l1
-            # w - clip(w, -t, t) = sign(w) * max(|w| - t, 0), exactly 0 when |w| <= t
-            coef -= np.clip(coef, -threshold, threshold)
         if self.l2:
-            coef /= 1 + step * self.l2
+            grad += np.multiply(coef, strength * self.l2, out=scratch)
+
+    def prox(self, coef, step, scale=1.0, scratch=None):
+        """In place: ``argmin_v 1/2 ||v - coef||^2 + t * Omega(v)``.
+
+        ``t = scale * step``, where ``step`` is a scalar or an array shaped
+        like ``coef`` (Adam's per-coordinate steps).  The L1 part
+        soft-thresholds, leaving exact zeros; the L2 part then scales by
+        ``1 / (1 + t * l2)``.  ``scratch``, two arrays shaped like ``coef``,
+        avoids temporaries.
+        """
+        low, high = _scratch_pair(coef, scratch)
+        if self.l1:
+            threshold = _scaled(step, scale * self.l1, high)
+            # w - clip(w, -t, t) = sign(w) * max(|w| - t, 0), exactly 0 when |w| <= t
+            clipped = np.minimum(coef, threshold, out=low)
+            np.maximum(clipped, _negated(threshold), out=clipped)
+            coef -= clipped
+        if self.l2:
+            shrink = _scaled(step, scale * self.l2, high)
+            shrink += 1
+            coef /= shrink
         return coef
+
+
+def _scratch_pair(coef, scratch):
+    if scratch is None:
+        return np.empty_like(coef), np.empty_like(coef)
+    return scratch
+
+
+def _negated(value):
+    """-value, in place for arrays (scratch space)."""
+    if np.ndim(value):
+        return np.negative(value, out=value)
+    return -value
+
+
+def _scaled(step, factor, out):
+    """``step * factor``, into ``out`` when step is an array."""
+    if np.ndim(step):
+        return np.multiply(step, factor, out=out)
+    return step * factor
 
 
 class L0Penalty:
@@ -74,20 +105,24 @@ class L0Penalty:
 
     is_smooth = False
     supports_lbfgs = False
+    groups_rows = False
 
     def value(self, coefs):
         return float(sum(np.count_nonzero(W) for W in coefs))
 
-    def add_gradient(self, coef, grad, strength):
+    def add_gradient(self, coef, grad, strength, scratch=None):
         raise TypeError("the L0 penalty has no gradient; use its prox")
 
-    def prox(self, coef, step):
-        """In place: keep ``w`` where ``w**2 > 2 * step``, else set it to 0.
+    def prox(self, coef, step, scale=1.0, scratch=None):
+        """In place: keep ``w`` where ``w**2 > 2 * t``, else 0 (``t = scale * step``).
 
-        This is ``argmin_v 1/2 (v - w)^2 + step * [v != 0]``: keeping ``w`` costs
-        ``step``, zeroing it costs ``w**2 / 2``.
+        This is ``argmin_v 1/2 (v - w)^2 + t * [v != 0]``: keeping ``w`` costs
+        ``t``, zeroing it costs ``w**2 / 2``.
         """
-        coef[coef * coef <= 2 * step] = 0.0
+        square, threshold = _scratch_pair(coef, scratch)
+        np.square(coef, out=square)
+        keep = np.greater(square, _scaled(step, 2 * scale, threshold), out=square)
+        coef *= keep  # 1.0 where kept, 0.0 where zeroed
         return coef
 
 
@@ -101,28 +136,33 @@ class GroupLassoPenalty:
 
     is_smooth = False
     supports_lbfgs = False
+    groups_rows = True
 
     def value(self, coefs):
         return float(sum(np.linalg.norm(W, axis=1).sum() for W in coefs))
 
-    def add_gradient(self, coef, grad, strength):
+    def add_gradient(self, coef, grad, strength, scratch=None):
         raise TypeError("the group-lasso penalty is not smooth; use its prox")
 
-    def prox(self, coef, step):
-        """In place: ``row *= max(1 - step / ||row||, 0)`` for every row.
+    def prox(self, coef, step, scale=1.0, scratch=None):
+        """In place: ``row *= max(1 - t / ||row||, 0)`` for every row.
 
-        With per-coordinate steps (Adam), a block prox needs one step per
-        group: each row uses the root-mean-square of its inverse steps,
-        ``1 / sqrt(mean(1 / step**2))``, i.e. a step from the row's mean squared
-        gradient.  A plain mean would be dominated by coordinates whose
-        gradient is near zero (Adam gives them huge steps) and wipe out rows.
+        ``t = scale * step``.  With per-coordinate steps (Adam), a block prox
+        needs one step per group: each row uses the root-mean-square of its
+        inverse steps, ``1 / sqrt(mean(1 / step**2))``, i.e. a step from the
+        row's mean squared gradient.  A plain mean would be dominated by
+        coordinates whose gradient is near zero (Adam gives them huge steps)
+        and wipe out rows.
         """
         if np.ndim(step):
-            step = 1.0 / np.sqrt(np.mean(np.reciprocal(step) ** 2, axis=1))
+            inverse_square = np.reciprocal(step, out=_scratch_pair(coef, scratch)[0])
+            np.square(inverse_square, out=inverse_square)
+            step = 1.0 / np.sqrt(np.mean(inverse_square, axis=1))
+        threshold = scale * step
         norms = np.linalg.norm(coef, axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
-            scale = np.where(norms > step, 1.0 - step / norms, 0.0)
-        coef *= scale[:, np.newaxis].astype(coef.dtype, copy=False)
+            factor = np.where(norms > threshold, 1.0 - threshold / norms, 0.0)
+        coef *= factor[:, np.newaxis].astype(coef.dtype, copy=False)
         return coef
 
 

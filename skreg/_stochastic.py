@@ -46,11 +46,14 @@ def resolve_batch_size(batch_size, n_samples):
 
 
 def run_epoch(
-    coefs, intercepts, X, Y, sample_weight, sample_idx, batch_size, *,
+    params, X, Y, sample_weight, sample_idx, batch_size, *,
     activation, loss, penalty, alpha, optimizer, workspace, shuffled,
     dropout_rates=None, random_state=None,
 ):  # fmt: skip
     """Train one pass over the data in mini-batches, updating params in place.
+
+    ``params`` is the flat parameter vector laid out as ``workspace.layout``
+    (weights first, then biases); the optimizer was built for ``[params]``.
 
     Returns
     -------
@@ -60,7 +63,10 @@ def run_epoch(
     n_samples = X.shape[0]
     weight_sum = n_samples if sample_weight is None else float(sample_weight.sum())
     strength = alpha / weight_sum if weight_sum > 0 else 0.0
-    params = coefs + intercepts
+    coefs, intercepts = workspace.layout.views(params)
+    n_coef = workspace.layout.n_coef
+    weights, weight_grad = params[:n_coef], workspace.gradient[:n_coef]
+    scratch = workspace.parameter_buffer(0)[:n_coef]
     # the penalty term of the epoch is taken at the weights it starts from:
     # one evaluation per epoch, and for a single batch exactly the objective
     # at the point where its gradient is taken
@@ -73,21 +79,40 @@ def run_epoch(
         # the data gradient of a step is the batch's weighted mean
         scale = 1.0 / batch_weight if batch_weight > 0 else 0.0
         masks = draw_dropout_masks(dropout_rates, coefs, X_batch.shape[0], random_state)
-        data, coef_grads, intercept_grads = loss_and_gradient(
+        data, _, _ = loss_and_gradient(
             coefs, intercepts, X_batch, Y_batch, sw_batch, activation, loss,
             workspace, gradient_scale=scale, dropout=masks,
         )  # fmt: skip
         data_total += data
         if penalty.is_smooth:
-            for coef, grad in zip(coefs, coef_grads):
-                penalty.add_gradient(coef, grad, strength)
-        optimizer.update(params, coef_grads + intercept_grads)
+            penalty.add_gradient(weights, weight_grad, strength, scratch)
+        optimizer.update([params], [workspace.gradient])
         if not penalty.is_smooth:
-            for i, coef in enumerate(coefs):
-                penalty.prox(coef, strength * optimizer.step_size(i))
+            _proximal_step(penalty, params, optimizer.step_size(0), strength, workspace)
     if weight_sum == 0:
         return EpochResult(0.0, 0.0)
     return EpochResult(data_total / weight_sum, penalty_value / weight_sum)
+
+
+def _proximal_step(penalty, params, step, strength, workspace):
+    """The penalty's prox on the weights, with the step the optimizer just took.
+
+    Elementwise penalties see all the weights as one slice; group lasso needs
+    each layer's matrix, since its groups are rows.
+    """
+    layout = workspace.layout
+    buffers = workspace.parameter_buffer(0), workspace.parameter_buffer(1)
+    if not penalty.groups_rows:
+        n_coef = layout.n_coef
+        step = step[:n_coef] if np.ndim(step) else step
+        pair = tuple(buffer[:n_coef] for buffer in buffers)
+        penalty.prox(params[:n_coef], step, strength, pair)
+        return
+    coefs = layout.views(params)[0]
+    steps = layout.views(step)[0] if np.ndim(step) else [step] * len(coefs)
+    pairs = zip(*(layout.views(buffer)[0] for buffer in buffers))
+    for coef, coef_step, pair in zip(coefs, steps, pairs):
+        penalty.prox(coef, coef_step, strength, pair)
 
 
 def draw_dropout_masks(rates, coefs, n_rows, random_state):

@@ -31,9 +31,7 @@ class _Packing:
     """
 
     def __init__(self, coefs, intercepts, split):
-        self.layout = ParameterLayout(
-            [coefs[0].shape[0]] + [c.shape[1] for c in coefs]
-        )
+        self.layout = ParameterLayout([coefs[0].shape[0]] + [c.shape[1] for c in coefs])
         self.n_coef = self.layout.n_coef
         self.split = split
 

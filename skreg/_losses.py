@@ -11,6 +11,8 @@ sample is summed over its outputs: the multi-output squared error is
 its gradient agree, unlike scikit-learn's MLP, issue 8349).
 """
 
+import functools
+
 import numpy as np
 from scipy.special import expit, xlogy
 
@@ -55,6 +57,28 @@ def _weighted_sum(losses, sample_weight):
     if sample_weight is None:
         return float(losses.sum())
     return float(losses @ sample_weight)
+
+
+def row_max(z, out):
+    """``z.max(axis=1)`` into ``out``; column by column when there are few.
+
+    numpy reduces short rows slowly: for 10 classes a loop over the columns
+    is ~3x faster than ``np.max(axis=1)``, with the same result.
+    """
+    if z.shape[1] > 32:
+        return np.max(z, axis=1, out=out)
+    np.copyto(out, z[:, 0])
+    for j in range(1, z.shape[1]):
+        np.maximum(out, z[:, j], out=out)
+    return out
+
+
+@functools.lru_cache(maxsize=32)
+def _ones(n, dtype):
+    """A read-only vector of ones: ``A @ ones`` sums rows faster than np.sum."""
+    ones = np.ones(n, dtype)
+    ones.flags.writeable = False
+    return ones
 
 
 def _row_buffers(z, row_sums):
@@ -136,10 +160,10 @@ class MultinomialLogLoss(_Loss):
     def value_and_delta(self, z, Y, sample_weight, delta, row_sums=None):
         # the softmax and the log-sum-exp share exp(z - max): computed once
         top, norm = _row_buffers(z, row_sums)
-        np.max(z, axis=1, out=top)
+        row_max(z, out=top)
         np.subtract(z, top[:, np.newaxis], out=delta)
         np.exp(delta, out=delta)
-        np.sum(delta, axis=1, out=norm)
+        np.matmul(delta, _ones(z.shape[1], z.dtype), out=norm)
         delta /= norm[:, np.newaxis]
         losses = np.log(norm, out=norm)
         losses += top

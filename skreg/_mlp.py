@@ -16,7 +16,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils import check_random_state, column_or_1d, shuffle
+from sklearn.utils import check_random_state, column_or_1d
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.metaestimators import available_if
@@ -43,13 +43,13 @@ from ._optimizers import AdamOptimizer, SGDOptimizer
 from ._penalties import PENALTY_NAMES, SOLVERS_FOR_PROX_ONLY_PENALTIES, make_penalty
 from ._state import AtomicSetParamsMixin, restore_state_on_error
 from ._stochastic import resolve_batch_size, run_epoch
-from ._threads import blas_threads
+from ._threads import blas_threads_for
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
 # rows x weights below which L-BFGS runs BLAS on one thread
 _SMALL_LBFGS_WORK = 5e7
 # rows checked for finite predictions after every epoch of a stochastic fit
-_FINITE_CHECK_ROWS = 1000
+_FINITE_CHECK_ROWS = 64
 
 
 class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
@@ -287,10 +287,10 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
 
         # L-BFGS-B's own vector updates and the full-batch products of a small
         # network are too small for a second BLAS thread, whose wake-ups cost
-        # more than they save (digits, (50,): 12-15 ms per iteration on two
-        # threads, 4.3 ms on one)
-        small = X.shape[0] * sum(W.size for W in self.coefs_) < _SMALL_LBFGS_WORK
-        with blas_threads(1 if small else None):
+        # more than they save (digits, (50,): 8-12 ms per iteration on two
+        # threads, 2.4-5 ms on one)
+        n_weights = sum(W.size for W in self.coefs_)
+        with blas_threads_for(X.shape[0], n_weights, _SMALL_LBFGS_WORK):
             self.coefs_, self.intercepts_, info = fit_lbfgs(
                 self.coefs_, self.intercepts_, X, Y, sample_weight,
                 activation=self.activation, loss=LOSSES[self.out_activation_],
@@ -334,41 +334,52 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         X, Y, sample_weight, validation = self._split_validation(X, Y, sample_weight)
         batch_size = resolve_batch_size(self.batch_size, X.shape[0])
         workspace = Workspace(layer_units, batch_size, X.dtype)
-        sample_idx = np.arange(X.shape[0])
-        last_finite = np.empty_like(params)
         self.n_iter_ = 0
         try:
-            for _ in range(self.max_iter):
-                if self.shuffle:
-                    sample_idx = shuffle(sample_idx, random_state=self._random_state)
-                np.copyto(last_finite, params)
-                # overflow is detected and reported by _diverged, not by numpy
-                with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                    epoch = run_epoch(
-                        params, X, Y, sample_weight, sample_idx, batch_size,
-                        activation=self.activation,
-                        loss=LOSSES[self.out_activation_], penalty=self._penalty(),
-                        alpha=self.alpha, optimizer=self._optimizer,
-                        workspace=workspace, shuffled=self.shuffle,
-                        dropout_rates=dropout_rates,
-                        random_state=self._random_state,
-                    )  # fmt: skip
-                if self._diverged(epoch, params, last_finite, X[:_FINITE_CHECK_ROWS]):
-                    break
-                stop = self._end_epoch(epoch, X.shape[0], validation)
-                stop |= report_step(callbacks[0], self, X, callbacks[1])
-                if stop or incremental:
-                    break
-                if self.n_iter_ == self.max_iter:
-                    warnings.warn(
-                        f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
-                        "reached and the optimization hasn't converged yet.",
-                        ConvergenceWarning,
-                    )
+            with blas_threads_for(batch_size, workspace.layout.n_coef):
+                self._train_epochs(
+                    params, X, Y, sample_weight, batch_size, workspace,
+                    validation, dropout_rates, incremental, callbacks,
+                )  # fmt: skip
         except KeyboardInterrupt:
             warnings.warn("Training interrupted by user.")
         if validation is not None:
             self.coefs_, self.intercepts_ = self._best_coefs, self._best_intercepts
+
+    def _train_epochs(
+        self, params, X, Y, sample_weight, batch_size, workspace, validation,
+        dropout_rates, incremental, callbacks,
+    ):  # fmt: skip
+        """Run epochs until a stopping rule, max_iter or divergence ends training."""
+        sample_idx = np.arange(X.shape[0])
+        last_finite = np.empty_like(params)
+        for _ in range(self.max_iter):
+            if self.shuffle:
+                # in place; the same permutation as sklearn.utils.shuffle
+                self._random_state.shuffle(sample_idx)
+            np.copyto(last_finite, params)
+            # overflow is detected and reported by _diverged, not by numpy
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                epoch = run_epoch(
+                    params, X, Y, sample_weight, sample_idx, batch_size,
+                    activation=self.activation, loss=LOSSES[self.out_activation_],
+                    penalty=self._penalty(), alpha=self.alpha,
+                    optimizer=self._optimizer, workspace=workspace,
+                    shuffled=self.shuffle, dropout_rates=dropout_rates,
+                    random_state=self._random_state,
+                )  # fmt: skip
+            if self._diverged(epoch, params, last_finite, X[:_FINITE_CHECK_ROWS]):
+                return
+            stop = self._end_epoch(epoch, X.shape[0], validation)
+            stop |= report_step(callbacks[0], self, X, callbacks[1])
+            if stop or incremental:
+                return
+            if self.n_iter_ == self.max_iter:
+                warnings.warn(
+                    f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
+                    "reached and the optimization hasn't converged yet.",
+                    ConvergenceWarning,
+                )
 
     def _pack_parameters(self, layout):
         """The parameters as one flat vector; coefs_ and intercepts_ view into it.

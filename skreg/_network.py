@@ -34,6 +34,8 @@ class Workspace:
         # g'(z) of each hidden layer, and per-row sums of the loss
         self.derivatives = [np.empty((max_rows, u), dtype) for u in fan_outs[:-1]]
         self.row_sums = (np.empty(max_rows, dtype), np.empty(max_rows, dtype))
+        # column sums as ones @ delta: a BLAS product, much faster than np.sum
+        self.ones = np.ones(max_rows, dtype)
         # the gradient is one flat vector laid out as the parameters
         self.layout = ParameterLayout(layer_units)
         self.gradient = np.empty(self.layout.size, dtype)
@@ -134,7 +136,7 @@ def backward(coefs, layers, delta_out, activation, workspace, dropout=None):
             grad_W[...] = x_prev.T @ delta
         else:
             np.matmul(x_prev.T, delta, out=grad_W)
-        np.sum(delta, axis=0, out=workspace.intercept_grads[k])
+        np.matmul(workspace.ones[:n_rows], delta, out=workspace.intercept_grads[k])
         if k > 0:
             prev_delta = workspace.deltas[k - 1][:n_rows]
             np.matmul(delta, coefs[k].T, out=prev_delta)

@@ -38,12 +38,15 @@ class ElasticNetPenalty:
         """True when the penalty is differentiable everywhere (no L1 part)."""
         return self.l1 == 0
 
-    def value(self, coefs):
-        """Return Omega(W) summed over all layers."""
+    def value(self, coefs, scratch=None):
+        """Return Omega(W) summed over all layers.
+
+        ``scratch``, arrays shaped like ``coefs``, avoids temporaries.
+        """
         total = 0.0
-        for W in coefs:
+        for W, space in zip(coefs, scratch or [None] * len(coefs)):
             if self.l1:
-                total += self.l1 * float(np.abs(W).sum())
+                total += self.l1 * float(np.abs(W, out=space).sum())
             if self.l2:
                 flat = W.ravel()
                 total += 0.5 * self.l2 * float(flat @ flat)
@@ -80,6 +83,12 @@ class ElasticNetPenalty:
         return coef
 
 
+def _row_norms(W, scratch=None):
+    """The norm of every row, as ``np.linalg.norm(W, axis=1)``, squares in scratch."""
+    squares = np.square(W, out=scratch)
+    return np.sqrt(squares.sum(axis=1))
+
+
 def _scratch_pair(coef, scratch):
     if scratch is None:
         return np.empty_like(coef), np.empty_like(coef)
@@ -107,7 +116,7 @@ class L0Penalty:
     supports_lbfgs = False
     groups_rows = False
 
-    def value(self, coefs):
+    def value(self, coefs, scratch=None):
         return float(sum(np.count_nonzero(W) for W in coefs))
 
     def add_gradient(self, coef, grad, strength, scratch=None):
@@ -138,8 +147,9 @@ class GroupLassoPenalty:
     supports_lbfgs = False
     groups_rows = True
 
-    def value(self, coefs):
-        return float(sum(np.linalg.norm(W, axis=1).sum() for W in coefs))
+    def value(self, coefs, scratch=None):
+        spaces = scratch or [None] * len(coefs)
+        return float(sum(_row_norms(W, s).sum() for W, s in zip(coefs, spaces)))
 
     def add_gradient(self, coef, grad, strength, scratch=None):
         raise TypeError("the group-lasso penalty is not smooth; use its prox")
@@ -159,7 +169,7 @@ class GroupLassoPenalty:
             np.square(inverse_square, out=inverse_square)
             step = 1.0 / np.sqrt(np.mean(inverse_square, axis=1))
         threshold = scale * step
-        norms = np.linalg.norm(coef, axis=1)
+        norms = _row_norms(coef, _scratch_pair(coef, scratch)[0])
         with np.errstate(divide="ignore", invalid="ignore"):
             factor = np.where(norms > threshold, 1.0 - threshold / norms, 0.0)
         coef *= factor[:, np.newaxis].astype(coef.dtype, copy=False)

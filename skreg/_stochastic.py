@@ -70,7 +70,8 @@ def run_epoch(
     # the penalty term of the epoch is taken at the weights it starts from:
     # one evaluation per epoch, and for a single batch exactly the objective
     # at the point where its gradient is taken
-    penalty_value = alpha * penalty.value(coefs) if alpha else 0.0
+    layer_scratch = workspace.layout.views(workspace.parameter_buffer(0))[0]
+    penalty_value = alpha * penalty.value(coefs, layer_scratch) if alpha else 0.0
     data_total = 0.0
     for batch in gen_batches(n_samples, batch_size):
         idx = sample_idx[batch] if shuffled else batch

@@ -1,0 +1,60 @@
+"""Small problems run BLAS on one thread; large ones keep the default."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+from threadpoolctl import threadpool_info
+
+import skreg._mlp
+from skreg import RegularizedMLPClassifier
+from skreg._threads import SMALL_PRODUCT_WORK
+
+
+def _blas_threads():
+    return max(
+        (lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"),
+        default=None,
+    )
+
+
+@pytest.fixture
+def threads_seen(monkeypatch):
+    """BLAS thread count in effect while each epoch / L-BFGS run executes."""
+    seen = []
+    for module, name in ((skreg._mlp, "run_epoch"), (skreg._mlp, "fit_lbfgs")):
+        real = getattr(module, name)
+
+        def spy(*args, _real=real, **kwargs):
+            seen.append(_blas_threads())
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, spy)
+    return seen
+
+
+def _fit(X, y, **params):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        RegularizedMLPClassifier(random_state=0, max_iter=1, **params).fit(X, y)
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
+def test_small_networks_train_on_one_blas_thread(threads_seen, solver):
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((300, 20)), rng.integers(0, 3, 300)
+    _fit(X, y, hidden_layer_sizes=(16,), solver=solver)
+    assert threads_seen == [1]
+
+
+def test_large_batches_keep_the_default_thread_count(threads_seen):
+    default = _blas_threads()
+    rng = np.random.default_rng(0)
+    n_features, width = 200, 256
+    # batch x weights above the threshold
+    assert 400 * (n_features * width + width * 3) > SMALL_PRODUCT_WORK
+    X, y = rng.standard_normal((800, n_features)), rng.integers(0, 3, 800)
+    _fit(X, y, hidden_layer_sizes=(width,), batch_size=400)
+    assert threads_seen == [default]
+    assert _blas_threads() == default  # restored after the fit

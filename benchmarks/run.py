@@ -14,11 +14,14 @@ epoch at the same shapes and dtype.  Results go to ``results.json`` and
 
 import argparse
 import json
+import os
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
+import sklearn
+from joblib import Parallel, delayed
 from sklearn.datasets import load_digits, make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, train_test_split
@@ -129,6 +132,8 @@ def _estimator(library, w):
 def _fit_once(library, w, X, y, X_test, y_test):
     if library == "torch":
         return _torch_fit(w, X, y, X_test, y_test)
+    if library == "skreg l2":
+        library, w = "skreg", {**w, "penalty": "l2"}
     model = _estimator(library, w)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -189,13 +194,18 @@ def _torch_fit(w, X, y, X_test, y_test):  # pragma: no cover - optional
     start = time.perf_counter()
     for _ in range(w["epochs"]):
         perm = torch.randperm(X.shape[0], generator=gen)
+        epoch_loss = 0.0
         for i in range(0, X.shape[0], w["batch_size"]):
             idx = perm[i : i + w["batch_size"]]
             opt.zero_grad()
             loss = loss_fn(net(Xt[idx]), yt[idx])
             loss.backward()
             opt.step()
+            epoch_loss += loss.item() * len(idx)
     seconds = (time.perf_counter() - start) / w["epochs"]
+    # like loss_: the epoch's mean loss (MSELoss is the mean, not half of it)
+    scale = 1.0 if w["kind"] == "clf" else 0.5
+    loss = scale * epoch_loss / X.shape[0]
     with torch.no_grad():
         out = net(torch.from_numpy(X_test))
         if w["kind"] == "clf":
@@ -208,11 +218,20 @@ def _torch_fit(w, X, y, X_test, y_test):  # pragma: no cover - optional
     return seconds, float(loss), float(score)
 
 
+def _libraries(w):
+    """Who runs a workload; the first entry is the baseline of the ratios."""
+    if "penalty" in w:  # W6: skreg's own "l2" is the baseline
+        return ["skreg l2", "skreg"]
+    libraries = ["sklearn", "skreg"]
+    if torch is not None and w["solver"] == "adam":
+        libraries.append("torch")
+    return libraries
+
+
 def run_workload(w, repeats):
     X, X_test, y, y_test = w["data"]()
-    libraries = ["skreg", "sklearn"]
-    if torch is not None and w["solver"] == "adam" and "penalty" not in w:
-        libraries.append("torch")
+    libraries = _libraries(w)
+    baseline = libraries[0]
     times = {lib: [] for lib in libraries}
     results = {}
     for _ in range(repeats):  # interleaved: A B (C) A B (C) ...
@@ -229,7 +248,7 @@ def run_workload(w, repeats):
             "median": float(np.median(t)),
             "min": float(t.min()),
             "max": float(t.max()),
-            "ratio_to_sklearn": float(np.median(t / np.array(times["sklearn"]))),
+            "ratio_to_baseline": float(np.median(t / np.array(times[baseline]))),
             "ratio_to_floor": float(np.median(t) / floor),
             "loss": results[lib][0],
             "score": results[lib][1],
@@ -237,9 +256,16 @@ def run_workload(w, repeats):
     return {
         "id": w["id"],
         "dtype": str(X.dtype),
+        "baseline": baseline,
         "gemm_floor": floor,
         "libraries": rows,
     }
+
+
+def _import_estimators():
+    import sklearn.neural_network  # noqa: F401
+
+    import skreg  # noqa: F401
 
 
 def run_grid_search(repeats, quick):
@@ -247,6 +273,9 @@ def run_grid_search(repeats, quick):
     grid = {"alpha": np.logspace(-4, 0, 5)}
     out = {}
     for n_jobs in (1, 2):
+        # start joblib's worker processes (and their imports) before timing:
+        # whichever library ran first would otherwise pay for them
+        Parallel(n_jobs=n_jobs)(delayed(_import_estimators)() for _ in range(n_jobs))
         times = {"skreg": [], "sklearn": []}
         for _ in range(repeats):
             for lib, cls in (
@@ -293,26 +322,80 @@ def _no_callbacks(*args, **kwargs):
     return None
 
 
+def run_memory(quick):
+    """Peak memory traced during skreg's fit (W2 shapes), by epochs and batch."""
+    import tracemalloc
+
+    w = workloads(quick)[1]
+    X, _, y, _ = w["data"]()
+    peaks = {}
+    for epochs, batch in ((1, 200), (5, 200), (1, 400)):
+        model = _estimator("skreg", {**w, "epochs": epochs, "batch_size": batch})
+        tracemalloc.start()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(X, y)
+        peaks[f"{epochs} epoch(s), batch {batch}"] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return peaks
+
+
+def environment():
+    from threadpoolctl import threadpool_info
+
+    blas = [
+        f"{lib['internal_api']} {lib.get('version')} ({lib['num_threads']} threads)"
+        for lib in threadpool_info()
+        if lib["user_api"] == "blas"
+    ]
+    info = {
+        "cpus": os.cpu_count(),
+        "numpy": np.__version__,
+        "scikit-learn": sklearn.__version__,
+        "blas": sorted(set(blas)),
+    }
+    if torch is not None:
+        info["torch"] = f"{torch.__version__} ({torch.get_num_threads()} threads)"
+    return info
+
+
 # ------------------------------------------------------------------- report
-def markdown(results, grid):
+def markdown(results, grid=None, callbacks=None, memory=None):
     lines = [
-        "| id | dtype | library | s/epoch median [min-max] | ratio to sklearn "
+        "| id | dtype | library | s/epoch median [min-max] | paired ratio "
         "| ratio to GEMM floor | final loss | held-out score |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         for lib, v in r["libraries"].items():
+            ratio = f"{v['ratio_to_baseline']:.2f} (to {r['baseline']})"
             lines.append(
                 f"| {r['id']} | {r['dtype']} | {lib} | {v['median']:.4f} "
-                f"[{v['min']:.4f}-{v['max']:.4f}] | {v['ratio_to_sklearn']:.2f} "
+                f"[{v['min']:.4f}-{v['max']:.4f}] | {ratio} "
                 f"| {v['ratio_to_floor']:.2f} | {v['loss']:.4f} | {v['score']:.4f} |"
             )
-    lines += ["", "| GS | skreg s | sklearn s | ratio |", "|---|---|---|---|"]
-    for key, v in grid.items():
-        lines.append(
-            f"| {key} | {v['skreg']:.2f} | {v['sklearn']:.2f} "
-            f"| {v['ratio_to_sklearn']:.2f} |"
-        )
+    if grid:
+        lines += [
+            "",
+            "| GS | skreg s | sklearn s | paired ratio | throughput vs sklearn |",
+            "|---|---|---|---|---|",
+        ]
+        for key, v in grid.items():
+            lines.append(
+                f"| {key} | {v['skreg']:.2f} | {v['sklearn']:.2f} "
+                f"| {v['ratio_to_sklearn']:.2f} | {1 / v['ratio_to_sklearn']:.2f}x |"
+            )
+    if callbacks:
+        lines += [
+            "",
+            "| CB | s/epoch with hooks | hooks removed | ratio |",
+            "|---|---|---|---|",
+            f"| W1, no callbacks set | {callbacks['with hooks']:.4f} "
+            f"| {callbacks['hooks removed']:.4f} | {callbacks['ratio']:.3f} |",
+        ]
+    if memory:
+        lines += ["", "| MEM (skreg fit, W2 shapes) | peak traced MiB |", "|---|---|"]
+        lines += [f"| {key} | {peak / 2**20:.1f} |" for key, peak in memory.items()]
     return "\n".join(lines)
 
 
@@ -320,47 +403,35 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--repeats", type=int, default=None)
-    parser.add_argument("--only", nargs="*", default=None, help="workload ids")
+    parser.add_argument(
+        "--only", nargs="*", default=None, help="workload ids, GS, CB, MEM"
+    )
     parser.add_argument("--out", type=Path, default=Path(__file__).parent)
     args = parser.parse_args(argv)
     repeats = args.repeats or (2 if args.quick else 5)
+
+    def wanted(section):
+        return not args.only or section in args.only
+
     results = []
     for w in workloads(args.quick):
-        if args.only and w["id"] not in args.only:
-            continue
-        results.append(run_workload(w, repeats))
-        print(
-            markdown([results[-1]], {}).split("\n\n")[0].split("\n", 2)[2], flush=True
-        )
-    grid = (
-        {}
-        if args.only and "GS" not in args.only
-        else run_grid_search(repeats, args.quick)
-    )
-    callbacks = (
-        {} if args.only and "CB" not in args.only else run_callback_cost(repeats)
-    )
-    table = markdown(results, grid)
-    if callbacks:
-        table += (
-            "\n\n| CB | s/epoch with hooks | hooks removed | ratio |\n|---|---|---|---|"
-            f"\n| W1, no callbacks set | {callbacks['with hooks']:.4f} "
-            f"| {callbacks['hooks removed']:.4f} | {callbacks['ratio']:.3f} |"
-        )
+        if wanted(w["id"]):
+            results.append(run_workload(w, repeats))
+            print(markdown([results[-1]]).split("\n", 2)[2], flush=True)
+    grid = run_grid_search(repeats, args.quick) if wanted("GS") else {}
+    callbacks = run_callback_cost(repeats) if wanted("CB") else {}
+    memory = run_memory(args.quick) if wanted("MEM") else {}
+    env = environment()
+    table = markdown(results, grid, callbacks, memory)
+    table += "\n\nMachine: " + ", ".join(f"{k} {v}" for k, v in env.items())
     print(table)
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "results.json").write_text(
-        json.dumps(
-            {
-                "results": results,
-                "grid_search": grid,
-                "callback_cost": callbacks,
-                "quick": args.quick,
-                "repeats": repeats,
-            },
-            indent=2,
-        )
-    )
+    summary = {
+        "results": results, "grid_search": grid, "callback_cost": callbacks,
+        "memory_peaks": memory, "environment": env, "quick": args.quick,
+        "repeats": repeats,
+    }  # fmt: skip
+    (args.out / "results.json").write_text(json.dumps(summary, indent=2))
     (args.out / "results.md").write_text(table + "\n")
 
 

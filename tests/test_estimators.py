@@ -64,6 +64,9 @@ def test_float32_input_trains_and_predicts_in_float32(Estimator, solver, small_d
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(X.astype(np.float32), y)
     assert all(W.dtype == np.float32 for W in model.coefs_ + model.intercepts_)
+    if solver == "adam":  # the optimizer's state too: float32 end to end
+        state = model._optimizer.ms + model._optimizer.vs
+        assert all(moment.dtype == np.float32 for moment in state)
     out = (
         model.predict_proba(X.astype(np.float32))
         if Estimator is RegularizedMLPClassifier

@@ -129,7 +129,14 @@ def _estimator(library, w):
     return cls(**params)
 
 
+# Idle BLAS/OpenMP worker threads keep spinning for a while after a call; on 2
+# cores those of the previous fit slow the next one (whichever library it is),
+# so every timed fit starts after this pause.
+PAUSE_SECONDS = 0.5
+
+
 def _fit_once(library, w, X, y, X_test, y_test):
+    time.sleep(PAUSE_SECONDS)
     if library == "torch":
         return _torch_fit(w, X, y, X_test, y_test)
     if library == "skreg l2":
@@ -287,6 +294,7 @@ def run_grid_search(repeats, quick):
                     max_iter=20 if quick else 50,
                     random_state=0,
                 )
+                time.sleep(PAUSE_SECONDS)
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", ConvergenceWarning)
                     start = time.perf_counter()

@@ -165,9 +165,13 @@ class MultinomialLogLoss(_Loss):
         np.exp(delta, out=delta)
         np.matmul(delta, _ones(z.shape[1], z.dtype), out=norm)
         delta /= norm[:, np.newaxis]
-        losses = np.log(norm, out=norm)
-        losses += top
-        losses -= np.einsum("ij,ij->i", Y, z, out=top)
+        log_norm = np.log(norm, out=norm)
+        log_norm += top
+        if sample_weight is None:  # only the sum is needed: sum_i y_i.z_i at once
+            value = float(log_norm.sum()) - float(np.vdot(Y, z))
+            delta -= Y
+            return value
+        losses = np.subtract(log_norm, np.einsum("ij,ij->i", Y, z, out=top), out=top)
         return self._finish_delta(delta, Y, sample_weight, losses)
 
 

@@ -73,9 +73,9 @@ def run_epoch(
     layer_scratch = workspace.layout.views(workspace.parameter_buffer(0))[0]
     penalty_value = alpha * penalty.value(coefs, layer_scratch) if alpha else 0.0
     data_total = 0.0
+    gather = _BatchGatherer(X, Y, sample_weight, workspace)
     for batch in gen_batches(n_samples, batch_size):
-        idx = sample_idx[batch] if shuffled else batch
-        X_batch, Y_batch, sw_batch = _gather(X, Y, sample_weight, idx, workspace)
+        X_batch, Y_batch, sw_batch = gather(sample_idx[batch] if shuffled else batch)
         batch_weight = X_batch.shape[0] if sw_batch is None else float(sw_batch.sum())
         # the data gradient of a step is the batch's weighted mean
         scale = 1.0 / batch_weight if batch_weight > 0 else 0.0
@@ -135,22 +135,31 @@ def draw_dropout_masks(rates, coefs, n_rows, random_state):
     return masks
 
 
-def _gather(X, Y, sample_weight, idx, workspace):
+class _BatchGatherer:
     """The rows ``idx`` of X, Y and the weights, without per-batch allocation.
 
     Slices are views; index arrays (shuffled epochs) are gathered into buffers
     reused across batches (sparse X is indexed as usual).
     """
-    if isinstance(idx, slice):
-        sw = None if sample_weight is None else sample_weight[idx]
-        return X[idx], Y[idx], sw
-    arrays = [] if sp.issparse(X) else [("X", X)]
-    arrays += [("Y", Y)] + ([] if sample_weight is None else [("sw", sample_weight)])
-    gathered = {}
-    for name, array in arrays:
-        buffer = workspace.batch_buffer(name, array.shape[1:], array.dtype)
-        gathered[name] = np.take(
-            array, idx, axis=0, out=buffer[: len(idx)], mode="clip"
-        )
-    X_batch = _safe_indexing(X, idx) if sp.issparse(X) else gathered["X"]
-    return X_batch, gathered["Y"], gathered.get("sw")
+
+    def __init__(self, X, Y, sample_weight, workspace):
+        self.X, self.Y, self.sample_weight = X, Y, sample_weight
+        arrays = {"Y": Y} if sp.issparse(X) else {"X": X, "Y": Y}
+        if sample_weight is not None:
+            arrays["sw"] = sample_weight
+        self.buffers = {
+            name: (array, workspace.batch_buffer(name, array.shape[1:], array.dtype))
+            for name, array in arrays.items()
+        }
+
+    def __call__(self, idx):
+        if isinstance(idx, slice):
+            sw = None if self.sample_weight is None else self.sample_weight[idx]
+            return self.X[idx], self.Y[idx], sw
+        rows = len(idx)
+        gathered = {
+            name: np.take(array, idx, axis=0, out=buffer[:rows], mode="clip")
+            for name, (array, buffer) in self.buffers.items()
+        }
+        X_batch = gathered["X"] if "X" in gathered else _safe_indexing(self.X, idx)
+        return X_batch, gathered["Y"], gathered.get("sw")

@@ -179,3 +179,29 @@ def test_a_failed_set_params_changes_nothing(Estimator):
         model.set_params(alpha=3.0, bogus=1)
     assert model.alpha == 1.0
     assert model.set_params(alpha=3.0).alpha == 3.0
+
+
+@pytest.mark.parametrize(
+    "fit_labels, labels",
+    [
+        ([3, 1, 2, 3], [1, 3, 3, 2]),
+        (["b", "a", "c"], ["c", "a"]),
+        ([0.0, 1.0], [1.0, 1.0, 0.0]),
+        ([5, 7], [7, 5, 9]),  # an unseen label: the binarizer decides
+        ([1, 2, 3], [[1, 0], [0, 1]]),  # not one label per sample
+    ],
+)
+def test_fast_label_binarization_equals_label_binarizer(fit_labels, labels):
+    from sklearn.preprocessing import LabelBinarizer
+
+    from skreg._mlp import _binarize_labels
+
+    binarizer = LabelBinarizer().fit(fit_labels)
+    labels = np.asarray(labels)
+    try:
+        expected = binarizer.transform(labels)
+    except ValueError as error:
+        with pytest.raises(ValueError, match=str(error)[:30]):
+            _binarize_labels(binarizer, labels)
+        return
+    assert_array_equal(_binarize_labels(binarizer, labels), expected)

@@ -7,7 +7,6 @@ preallocated once in a :class:`Workspace` and reused for every mini-batch.
 """
 
 import numpy as np
-import scipy.sparse as sp
 
 from ._activations import ACTIVATIONS, DERIVATIVES
 from ._flat import ParameterLayout
@@ -66,10 +65,10 @@ def _dot_into(a, b, out=None):
     """Return a @ b, written into ``out`` (no allocation for dense ``a``)."""
     if out is None:
         return np.asarray(a @ b)
-    if sp.issparse(a):
-        out[...] = a @ b
-    else:
+    if isinstance(a, np.ndarray):  # a C-level check, unlike scipy.sparse.issparse
         np.matmul(a, b, out=out)
+    else:
+        out[...] = a @ b
     return out
 
 
@@ -132,10 +131,10 @@ def backward(coefs, layers, delta_out, activation, workspace, dropout=None):
     for k in range(len(coefs) - 1, -1, -1):
         x_prev = layers[k]
         grad_W = workspace.coef_grads[k]
-        if sp.issparse(x_prev):
-            grad_W[...] = x_prev.T @ delta
-        else:
+        if isinstance(x_prev, np.ndarray):
             np.matmul(x_prev.T, delta, out=grad_W)
+        else:  # sparse input
+            grad_W[...] = x_prev.T @ delta
         np.matmul(workspace.ones[:n_rows], delta, out=workspace.intercept_grads[k])
         if k > 0:
             prev_delta = workspace.deltas[k - 1][:n_rows]

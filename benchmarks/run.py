@@ -260,13 +260,61 @@ def run_workload(w, repeats):
             "loss": results[lib][0],
             "score": results[lib][1],
         }
-    return {
+    result = {
         "id": w["id"],
         "dtype": str(X.dtype),
         "baseline": baseline,
         "gemm_floor": floor,
         "libraries": rows,
     }
+    if "penalty" in w:
+        result["penalty_steps"] = penalty_step_times(w, X, y, repeats)
+    return result
+
+
+def penalty_step_times(w, X, y, repeats):
+    """Seconds per epoch inside the penalty's own step: the L1 prox vs weight decay.
+
+    Whole-epoch times on a shared 2-core machine vary by 10-20% from run to
+    run, more than the step itself costs; this times the two steps directly
+    (skreg internals, wrapped for the measurement).
+    """
+    import skreg._penalties as penalties
+    import skreg._stochastic as stochastic
+
+    spent = {"l1": [], "l2": []}
+    clock = {"seconds": 0.0}
+
+    def timed(function):
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                clock["seconds"] += time.perf_counter() - start
+
+        return wrapper
+
+    targets = [
+        (stochastic, "_proximal_step"),
+        (penalties.ElasticNetPenalty, "add_gradient"),
+    ]
+    originals = [getattr(owner, name) for owner, name in targets]
+    try:
+        for (owner, name), original in zip(targets, originals):
+            setattr(owner, name, timed(original))
+        for _ in range(repeats):
+            for penalty in spent:
+                clock["seconds"] = 0.0
+                model = _estimator("skreg", {**w, "penalty": penalty})
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", ConvergenceWarning)
+                    model.fit(X, y)
+                spent[penalty].append(clock["seconds"] / model.n_iter_)
+    finally:
+        for (owner, name), original in zip(targets, originals):
+            setattr(owner, name, original)
+    return {penalty: float(np.median(t)) for penalty, t in spent.items()}
 
 
 def _import_estimators():
@@ -382,6 +430,18 @@ def markdown(results, grid=None, callbacks=None, memory=None):
                 f"[{v['min']:.4f}-{v['max']:.4f}] | {ratio} "
                 f"| {v['ratio_to_floor']:.2f} | {v['loss']:.4f} | {v['score']:.4f} |"
             )
+    for r in results:
+        if "penalty_steps" in r:
+            l1, l2 = r["penalty_steps"]["l1"], r["penalty_steps"]["l2"]
+            epoch = r["libraries"][r["baseline"]]["median"]
+            lines += [
+                "",
+                f"| {r['id']} penalty step | s/epoch | share of an l2 epoch |",
+                "|---|---|---|",
+                f"| l1: proximal step | {l1:.4f} | {l1 / epoch:.1%} |",
+                f"| l2: weight decay | {l2:.4f} | {l2 / epoch:.1%} |",
+                f"| l1 over l2 | {l1 - l2:.4f} | {(l1 - l2) / epoch:.1%} |",
+            ]
     if grid:
         lines += [
             "",

@@ -984,3 +984,29 @@ def test_difference_warm_start_with_another_architecture(digits, regression, kin
     assert ours.coefs_[0].shape == (X.shape[1], 5)  # the fitted model is kept
     _fit(theirs, X, y)
     assert theirs.coefs_[0].shape == (X.shape[1], 5)
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam"])
+def test_difference_parameters_are_views_of_one_flat_vector(digits, solver):
+    """(f) After a stochastic fit, coefs_ and intercepts_ share one vector.
+
+    scikit-learn keeps one array per layer.  skreg's arrays are views into the
+    flat vector the optimizer updates; partial_fit keeps training those very
+    arrays, and arrays assigned by the user are packed again by the next call.
+    """
+    X, y = digits
+    ours, theirs = _fit_both(
+        CLASSIFIERS, X, y, hidden_layer_sizes=(7, 5), solver=solver, max_iter=2
+    )
+    ours_params = ours.coefs_ + ours.intercepts_
+    base = ours.coefs_[0].base
+    assert base.shape == (sum(p.size for p in ours_params),)
+    assert all(p.base is base for p in ours_params)
+    assert all(p.base is None for p in theirs.coefs_ + theirs.intercepts_)
+    held = ours.coefs_[1]
+    before = held.copy()
+    ours.partial_fit(X, y)
+    assert ours.coefs_[1] is held and not np.array_equal(held, before)
+    ours.coefs_[0] = ours.coefs_[0].copy()  # replaced by the user
+    ours.partial_fit(X, y)
+    assert ours.coefs_[0].base is ours.coefs_[1].base

@@ -368,7 +368,8 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
                     shuffled=self.shuffle, dropout_rates=dropout_rates,
                     random_state=self._random_state,
                 )  # fmt: skip
-            if self._diverged(epoch, params, last_finite, X[:_FINITE_CHECK_ROWS]):
+            X_check = X[: min(_FINITE_CHECK_ROWS, batch_size)]
+            if self._diverged(epoch, params, last_finite, X_check, workspace):
                 return
             stop = self._end_epoch(epoch, X.shape[0], validation)
             stop |= report_step(callbacks[0], self, X, callbacks[1])
@@ -396,14 +397,14 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
             self._best_coefs, self._best_intercepts = self.coefs_, self.intercepts_
         return params
 
-    def _diverged(self, epoch, params, last_finite, X_check):
+    def _diverged(self, epoch, params, last_finite, X_check, workspace):
         """Restore the last finite weights and warn if the epoch blew up.
 
         The epoch's loss is taken before each step, so the weights after the
         last step are also checked: finite, with finite predictions on a few rows.
         """
         finite = np.isfinite(epoch.loss) and np.isfinite(params).all()
-        if finite and self._finite_predictions(X_check):
+        if finite and self._finite_predictions(X_check, workspace):
             return False
         np.copyto(params, last_finite)
         warnings.warn(
@@ -415,9 +416,14 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         )
         return True
 
-    def _finite_predictions(self, X):
+    def _finite_predictions(self, X, workspace):
+        """Predictions on X are finite (computed in the training buffers)."""
         with np.errstate(all="ignore"):
-            prediction = self._forward_pass_fast(X, check_input=False)
+            layers = forward(
+                self.coefs_, self.intercepts_, X, self.activation, workspace
+            )
+            logits = layers[-1]
+            prediction = LOSSES[self.out_activation_].prediction(logits, out=logits)
         return bool(np.isfinite(prediction).all())
 
     def _make_optimizer(self, params):

@@ -417,14 +417,22 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         return True
 
     def _finite_predictions(self, X, workspace):
-        """Predictions on X are finite (computed in the training buffers)."""
+        """Predictions on X are finite (computed in the training buffers).
+
+        The softmax, logistic and identity outputs are finite exactly when the
+        logits are; the exponential one (Poisson) also needs them below the
+        log of the largest float.
+        """
         with np.errstate(all="ignore"):
             layers = forward(
                 self.coefs_, self.intercepts_, X, self.activation, workspace
             )
-            logits = layers[-1]
-            prediction = LOSSES[self.out_activation_].prediction(logits, out=logits)
-        return bool(np.isfinite(prediction).all())
+        logits = layers[-1]
+        if not np.isfinite(logits).all():
+            return False
+        if self.out_activation_ != "exp" or logits.size == 0:
+            return True
+        return bool(logits.max() < np.log(np.finfo(logits.dtype).max))
 
     def _make_optimizer(self, params):
         if self.solver == "sgd":

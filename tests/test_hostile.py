@@ -582,3 +582,21 @@ def test_report_number_of_cases(capsys):
     for kind, n in CASES_TRIED.items():
         if not CASES_FAILED[kind]:
             assert n >= MIN_CASES, f"only {n} {kind} cases were tried"
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_divergence_check_catches_an_overflowing_exp_output(dtype):
+    """Finite weights whose Poisson predictions exp(z) overflow count as diverged."""
+    from skreg._network import Workspace
+
+    X = np.ones((5, 2), dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = RegularizedMLPRegressor(
+            loss="poisson", hidden_layer_sizes=(3,), max_iter=1, random_state=0
+        ).fit(X, np.ones(5))
+    workspace = Workspace([2, 3, 1], 5, dtype)
+    assert model._finite_predictions(X, workspace)
+    model.intercepts_[-1][:] = 800.0  # exp(800) overflows even float64
+    assert np.isfinite(model.intercepts_[-1]).all()
+    assert not model._finite_predictions(X, workspace)

@@ -39,21 +39,21 @@ class Workspace:
         self.layout = ParameterLayout(layer_units)
         self.gradient = np.empty(self.layout.size, dtype)
         self.coef_grads, self.intercept_grads = self.layout.views(self.gradient)
-        self._batch_buffers = {}
+        self._buffers = {}
 
     def parameter_buffer(self, index):
         """A reusable array shaped like the flat parameter vector (scratch)."""
         key = ("parameters", index)
-        if key not in self._batch_buffers:
-            self._batch_buffers[key] = np.empty_like(self.gradient)
-        return self._batch_buffers[key]
+        if key not in self._buffers:
+            self._buffers[key] = np.empty_like(self.gradient)
+        return self._buffers[key]
 
     def batch_buffer(self, name, tail_shape, dtype):
         """A reusable (max_rows, *tail_shape) array, e.g. for gathered batches."""
         key = (name, tuple(tail_shape), np.dtype(dtype))
-        if key not in self._batch_buffers:
-            self._batch_buffers[key] = np.empty((self.max_rows, *tail_shape), dtype)
-        return self._batch_buffers[key]
+        if key not in self._buffers:
+            self._buffers[key] = np.empty((self.max_rows, *tail_shape), dtype)
+        return self._buffers[key]
 
     @classmethod
     def for_params(cls, coefs, n_rows):

@@ -67,10 +67,10 @@ def run_epoch(
     n_coef = workspace.layout.n_coef
     weights, weight_grad = params[:n_coef], workspace.gradient[:n_coef]
     scratch = workspace.parameter_buffer(0)[:n_coef]
+    layer_scratch = workspace.layout.views(workspace.parameter_buffer(0))[0]
     # the penalty term of the epoch is taken at the weights it starts from:
     # one evaluation per epoch, and for a single batch exactly the objective
     # at the point where its gradient is taken
-    layer_scratch = workspace.layout.views(workspace.parameter_buffer(0))[0]
     penalty_value = alpha * penalty.value(coefs, layer_scratch) if alpha else 0.0
     data_total = 0.0
     gather = _BatchGatherer(X, Y, sample_weight, workspace)

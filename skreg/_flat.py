@@ -11,6 +11,11 @@ sees them as one leading slice.
 import numpy as np
 
 
+def layer_units_of(coefs):
+    """Units of every layer, input first, of the weight matrices ``coefs``."""
+    return [coefs[0].shape[0]] + [W.shape[1] for W in coefs]
+
+
 class ParameterLayout:
     """Where each layer's ``W(k)`` and ``b(k)`` lives in the flat vector.
 
@@ -21,6 +26,7 @@ class ParameterLayout:
     """
 
     def __init__(self, layer_units):
+        self.layer_units = list(layer_units)
         self.coef_shapes = list(zip(layer_units[:-1], layer_units[1:]))
         self.intercept_sizes = list(layer_units[1:])
         self.n_coef = sum(fan_in * fan_out for fan_in, fan_out in self.coef_shapes)

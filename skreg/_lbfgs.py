@@ -13,7 +13,7 @@ import numpy as np
 import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
 
-from ._flat import ParameterLayout
+from ._flat import ParameterLayout, layer_units_of
 from ._network import Workspace, loss_and_gradient
 
 # scipy's default relative-decrease tolerance.  A tight ``tol`` tightens it to
@@ -31,7 +31,7 @@ class _Packing:
     """
 
     def __init__(self, coefs, intercepts, split):
-        self.layout = ParameterLayout([coefs[0].shape[0]] + [c.shape[1] for c in coefs])
+        self.layout = ParameterLayout(layer_units_of(coefs))
         self.n_coef = self.layout.n_coef
         self.split = split
 
@@ -94,8 +94,7 @@ class _Objective:
     def __call__(self, theta):
         layout = self.packing.layout
         if self.workspace is None:
-            units = [c[0] for c in layout.coef_shapes] + [layout.coef_shapes[-1][1]]
-            self.workspace = Workspace(units, self.X.shape[0], self.dtype)
+            self.workspace = Workspace(layout.layer_units, self.X.shape[0], self.dtype)
             self.params = np.empty(layout.size, self.dtype)
         params = self.packing.network_vector(theta, self.dtype, out=self.params)
         coefs, intercepts = layout.views(params)

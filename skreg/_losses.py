@@ -43,14 +43,19 @@ class _Loss:
         """
         prediction = self.prediction(z, out=delta)
         losses = self.per_sample(z, prediction, Y)
-        return self._finish_delta(delta, Y, sample_weight, losses)
-
-    @staticmethod
-    def _finish_delta(delta, Y, sample_weight, losses):
         delta -= Y
-        if sample_weight is not None:
-            delta *= sample_weight[:, np.newaxis]
-        return _weighted_sum(losses, sample_weight)
+        return _weigh(delta, sample_weight, losses)
+
+    def prediction_is_finite(self, z):
+        """True when g(z) is finite; for most outputs, when the logits are."""
+        return bool(np.isfinite(z).all())
+
+
+def _weigh(delta, sample_weight, losses):
+    """Scale each row of ``delta`` by its weight; return sum_i s_i losses_i."""
+    if sample_weight is not None:
+        delta *= sample_weight[:, np.newaxis]
+    return _weighted_sum(losses, sample_weight)
 
 
 def _weighted_sum(losses, sample_weight):
@@ -107,9 +112,7 @@ class SquaredError(_Loss):
         residual = np.subtract(z, Y, out=delta)
         np.einsum("ij,ij->i", residual, residual, out=losses)
         losses *= 0.5
-        if sample_weight is not None:
-            delta *= sample_weight[:, np.newaxis]
-        return _weighted_sum(losses, sample_weight)
+        return _weigh(delta, sample_weight, losses)
 
 
 class HalfPoisson(_Loss):
@@ -119,6 +122,12 @@ class HalfPoisson(_Loss):
 
     def prediction(self, z, out=None):
         return np.exp(z, out=out)
+
+    def prediction_is_finite(self, z):
+        """exp(z) is finite when z is finite and below log(largest float)."""
+        if not np.isfinite(z).all():
+            return False
+        return z.size == 0 or bool(z.max() < np.log(np.finfo(z.dtype).max))
 
     def per_sample(self, z, prediction, Y):
         # y log(y / mu) - y + mu with mu = exp(z), written through z to avoid log(0).
@@ -167,12 +176,11 @@ class MultinomialLogLoss(_Loss):
         delta /= norm[:, np.newaxis]
         log_norm = np.log(norm, out=norm)
         log_norm += top
+        delta -= Y
         if sample_weight is None:  # only the sum is needed: sum_i y_i.z_i at once
-            value = float(log_norm.sum()) - float(np.vdot(Y, z))
-            delta -= Y
-            return value
+            return float(log_norm.sum()) - float(np.vdot(Y, z))
         losses = np.subtract(log_norm, np.einsum("ij,ij->i", Y, z, out=top), out=top)
-        return self._finish_delta(delta, Y, sample_weight, losses)
+        return _weigh(delta, sample_weight, losses)
 
 
 LOSSES = {

@@ -35,7 +35,7 @@ from sklearn.utils.validation import (
 from . import _docstrings
 from ._callbacks import CallbackSupportMixin, end_fit, report_step, start_fit
 from ._compact import compact_network
-from ._flat import ParameterLayout
+from ._flat import ParameterLayout, layer_units_of
 from ._lbfgs import fit_lbfgs, progress_line
 from ._losses import LOSSES
 from ._network import Workspace, forward, predict_output
@@ -261,7 +261,7 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         return coef.astype(dtype, copy=False), intercept.astype(dtype, copy=False)
 
     def _check_warm_start_shapes(self, layer_units):
-        fitted = [self.coefs_[0].shape[0]] + [c.shape[1] for c in self.coefs_]
+        fitted = layer_units_of(self.coefs_)
         if fitted != layer_units:
             raise ValueError(
                 "warm_start and partial_fit need the same network as the previous "
@@ -417,22 +417,12 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         return True
 
     def _finite_predictions(self, X, workspace):
-        """Predictions on X are finite (computed in the training buffers).
-
-        The softmax, logistic and identity outputs are finite exactly when the
-        logits are; the exponential one (Poisson) also needs them below the
-        log of the largest float.
-        """
+        """Predictions on X are finite (logits computed in the training buffers)."""
         with np.errstate(all="ignore"):
             layers = forward(
                 self.coefs_, self.intercepts_, X, self.activation, workspace
             )
-        logits = layers[-1]
-        if not np.isfinite(logits).all():
-            return False
-        if self.out_activation_ != "exp" or logits.size == 0:
-            return True
-        return bool(logits.max() < np.log(np.finfo(logits.dtype).max))
+        return LOSSES[self.out_activation_].prediction_is_finite(layers[-1])
 
     def _make_optimizer(self, params):
         if self.solver == "sgd":

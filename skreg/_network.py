@@ -9,7 +9,7 @@ preallocated once in a :class:`Workspace` and reused for every mini-batch.
 import numpy as np
 
 from ._activations import ACTIVATIONS, DERIVATIVES
-from ._flat import ParameterLayout
+from ._flat import ParameterLayout, layer_units_of
 
 
 class Workspace:
@@ -57,8 +57,7 @@ class Workspace:
 
     @classmethod
     def for_params(cls, coefs, n_rows):
-        layer_units = [coefs[0].shape[0]] + [c.shape[1] for c in coefs]
-        return cls(layer_units, n_rows, coefs[0].dtype)
+        return cls(layer_units_of(coefs), n_rows, coefs[0].dtype)
 
 
 def _dot_into(a, b, out=None):

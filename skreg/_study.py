@@ -31,10 +31,10 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 from ._cli_data import Dataset
 from ._mlp import RegularizedMLPClassifier, RegularizedMLPRegressor
+from ._threads import blas_threads
 
 PENALTIES = (None, "l2", "l1", "elasticnet", "l0", "group_lasso")
 DEFAULT_ALPHAS = (0.1, 1.0, 10.0, 100.0)
@@ -362,7 +362,7 @@ def _quiet_small_fits():
     A fit that stops at ``max_iter`` is part of what the study measures, and
     the matrices are small, so BLAS threads cost more than they save.
     """
-    with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
+    with warnings.catch_warnings(), blas_threads(1):
         warnings.simplefilter("ignore", ConvergenceWarning)
         yield
 

@@ -18,13 +18,14 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import run  # noqa: E402  (the workloads of the benchmark)
 
-import skreg._activations as activations  # noqa: E402
-import skreg._losses as losses  # noqa: E402
-import skreg._mlp as mlp  # noqa: E402
-import skreg._network as network  # noqa: E402
-import skreg._optimizers as optimizers  # noqa: E402
+import skreg._network.activations as activations  # noqa: E402
+import skreg._network.losses as losses  # noqa: E402
+import skreg._network.passes as passes  # noqa: E402
 import skreg._penalties as penalties  # noqa: E402
-import skreg._stochastic as stochastic  # noqa: E402
+import skreg._solvers.objective as objective  # noqa: E402
+import skreg._solvers.optimizers as optimizers  # noqa: E402
+import skreg._solvers.stochastic as stochastic  # noqa: E402
+import skreg._solvers.trainer as trainer  # noqa: E402
 
 SPENT = defaultdict(float)
 
@@ -44,21 +45,22 @@ def _timed(owner, name, label):
 
 
 def instrument():
-    _timed(stochastic, "loss_and_gradient", "forward + loss + backward")
-    _timed(network, "forward", "  forward")
-    _timed(network, "backward", "  backward")
-    _timed(network, "_dot_into", "    forward products")
+    _timed(objective, "loss_and_gradient", "forward + loss + backward")
+    _timed(passes, "forward", "  forward")
+    _timed(passes, "backward", "  backward")
+    _timed(passes, "_dot_into", "    forward products")
     relu = _timed(activations, "_relu", "    relu")
     derivative = _timed(activations, "_relu_derivative", "    relu derivative")
-    network.ACTIVATIONS["relu"], network.DERIVATIVES["relu"] = relu, derivative
+    activations.ACTIVATIONS["relu"] = relu
+    activations.DERIVATIVES["relu"] = derivative
     for loss in (losses.MultinomialLogLoss, losses.SquaredError):
         _timed(loss, "value_and_delta", "  loss and output delta")
     _timed(optimizers.AdamOptimizer, "update", "optimizer update")
     _timed(optimizers.SGDOptimizer, "update", "optimizer update")
     _timed(penalties.ElasticNetPenalty, "add_gradient", "weight decay")
-    _timed(stochastic, "_proximal_step", "proximal step")
+    _timed(penalties.Penalty, "prox_weights", "proximal step")
     _timed(stochastic._BatchGatherer, "__call__", "gather batch")
-    _timed(mlp, "run_epoch", "epoch")
+    _timed(trainer, "run_epoch", "epoch")
 
 
 def main(workload_id):

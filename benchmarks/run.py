@@ -283,7 +283,6 @@ def penalty_step_times(w, X, y, repeats):
     (skreg internals, wrapped for the measurement).
     """
     import skreg._penalties as penalties
-    import skreg._stochastic as stochastic
 
     spent = {"l1": [], "l2": []}
     clock = {"seconds": 0.0}
@@ -299,7 +298,7 @@ def penalty_step_times(w, X, y, repeats):
         return wrapper
 
     targets = [
-        (stochastic, "_proximal_step"),
+        (penalties.Penalty, "prox_weights"),
         (penalties.ElasticNetPenalty, "add_gradient"),
     ]
     originals = [getattr(owner, name) for owner, name in targets]

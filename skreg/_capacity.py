@@ -13,7 +13,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.model_selection import validation_curve
 
-from ._path import _import_pyplot
+from ._utils.plotting import import_pyplot
 
 
 def _label(value):
@@ -146,7 +146,7 @@ class CapacityCurve:
             The axes drawn on.
         """
         if ax is None:
-            _, ax = _import_pyplot().subplots()
+            _, ax = import_pyplot().subplots()
         positions, labels = self._positions()
         curves = [
             ("training", self.train_scores_mean, self.train_scores_std),

@@ -1,7 +1,13 @@
-"""The estimators: validate -> build -> solve -> store."""
+"""The estimators: validate -> build the objective -> solve -> store.
+
+Everything numerical lives below this module: the network in ``_network``,
+the penalties in ``_penalties``, the objective, L-BFGS and the mini-batch
+trainer in ``_solvers``.  The estimators check their parameters and data,
+build the objective of the fit, hand it to a solver and store what it returns
+as fitted attributes.
+"""
 
 import copy
-import warnings
 from abc import ABC, abstractmethod
 from numbers import Integral, Real
 
@@ -12,9 +18,7 @@ from sklearn.base import (
     RegressorMixin,
     _fit_context,
 )
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, r2_score
-from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state, column_or_1d
 from sklearn.utils._param_validation import Interval, Options, StrOptions
@@ -33,23 +37,49 @@ from sklearn.utils.validation import (
 )
 
 from . import _docstrings
-from ._callbacks import CallbackSupportMixin, end_fit, report_step, start_fit
-from ._compact import compact_network
-from ._flat import ParameterLayout, layer_units_of
-from ._lbfgs import fit_lbfgs, progress_line
-from ._losses import LOSSES
-from ._network import Workspace, forward, predict_output
-from ._optimizers import AdamOptimizer, SGDOptimizer
-from ._penalties import PENALTY_NAMES, SOLVERS_FOR_PROX_ONLY_PENALTIES, make_penalty
-from ._state import AtomicSetParamsMixin, restore_state_on_error
-from ._stochastic import resolve_batch_size, run_epoch
-from ._threads import blas_threads_for
+from ._network import (
+    LOSSES,
+    compact_network,
+    layer_units_of,
+    predict_output,
+    zero_fraction,
+)
+from ._penalties import PENALTY_NAMES, Penalty, make_penalty
+from ._solvers import (
+    AdamOptimizer,
+    HeldOut,
+    MiniBatchTrainer,
+    Objective,
+    SGDOptimizer,
+    TrainingHistory,
+    check_penalty_supported,
+    fit_lbfgs,
+    split_held_out,
+)
+from ._utils.callbacks import CallbackSupportMixin, end_fit, start_fit, step_reporter
+from ._utils.state import AtomicSetParamsMixin, restore_state_on_error
+from ._utils.threads import blas_threads_for
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
 # rows x weights below which L-BFGS runs BLAS on one thread
 _SMALL_LBFGS_WORK = 5e7
-# rows checked for finite predictions after every epoch of a stochastic fit
-_FINITE_CHECK_ROWS = 64
+
+# TrainingHistory's fields and the fitted attributes that hold them
+_HISTORY_ATTRIBUTES = {
+    "n_iter": "n_iter_",
+    "t": "t_",
+    "loss": "loss_",
+    "loss_curve": "loss_curve_",
+    "data_loss_curve": "data_loss_curve_",
+    "penalty_curve": "penalty_curve_",
+    "best_loss": "best_loss_",
+    "no_improvement_count": "_no_improvement_count",
+    "validation_scores": "validation_scores_",
+    "validation_loss_curve": "validation_loss_curve_",
+    "best_validation_score": "best_validation_score_",
+    "best_coefs": "_best_coefs",
+    "best_intercepts": "_best_intercepts",
+}
 
 
 class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
@@ -63,7 +93,7 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
         "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
-        "penalty": [StrOptions(set(PENALTY_NAMES)), None],
+        "penalty": [StrOptions(set(PENALTY_NAMES)), Penalty, None],
         "l1_ratio": [Interval(Real, 0, 1, closed="both")],
         "batch_size": [
             StrOptions({"auto"}),
@@ -153,40 +183,49 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
             return self._fit(X, y, sample_weight, incremental=False)
 
     def _fit(self, X, y, sample_weight, incremental):
+        """Validate, build the objective, solve, store."""
         hidden_sizes = self._hidden_sizes()
-        self._check_penalty_solver()
+        penalty = self._checked_penalty()
         dropout_rates = self._dropout_rates(len(hidden_sizes))
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
-        X, Y = self._validate_input(X, y, incremental, reset=first_pass)
-        Y = Y.reshape(X.shape[0], -1).astype(X.dtype, copy=False)
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
-        sample_weight = self._apply_class_weight(Y, sample_weight)
+        X, Y, sample_weight = self._validate_fit_data(
+            X, y, sample_weight, incremental, first_pass
+        )
         layer_units = [X.shape[1], *hidden_sizes, Y.shape[1]]
         self._random_state = check_random_state(self.random_state)
         if first_pass:
             self._initialize(Y, layer_units, X.dtype)
         else:
             self._check_warm_start_shapes(layer_units)
-        callbacks = start_fit(self, X, y, max_subtasks=self.max_iter)
+        objective = self._objective(X, Y, sample_weight, penalty)
+        context = start_fit(self, X, y, max_subtasks=self.max_iter)
         if self.solver in _STOCHASTIC_SOLVERS:
-            self._fit_stochastic(
-                X,
-                Y,
-                sample_weight,
-                layer_units,
-                incremental,
-                dropout_rates,
-                callbacks=(callbacks, y),
-            )
+            report = step_reporter(context, self, X, y, name="epoch")
+            self._fit_stochastic(objective, dropout_rates, incremental, report)
         else:
-            self._fit_lbfgs(X, Y, sample_weight, callbacks=(callbacks, y))
-        end_fit(callbacks, self, X, y)
+            self._fit_lbfgs(objective, step_reporter(context, self, X, y, "iteration"))
+        end_fit(context, self, X, y)
         self._check_finite_weights()
-        self.sparsity_ = [float(np.mean(W == 0)) for W in self.coefs_]
+        self.sparsity_ = [zero_fraction([W]) for W in self.coefs_]
         return self
+
+    def _validate_fit_data(self, X, y, sample_weight, incremental, first_pass):
+        """X, the 2-D training targets Y and the sample weights (class weights in)."""
+        X, Y = self._validate_input(X, y, incremental, reset=first_pass)
+        Y = Y.reshape(X.shape[0], -1).astype(X.dtype, copy=False)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        return X, Y, self._apply_class_weight(Y, sample_weight)
+
+    def _objective(self, X, Y, sample_weight, penalty=None):
+        """The regularized objective of this network on (X, Y)."""
+        return Objective(
+            layer_units_of(self.coefs_), self.activation,
+            LOSSES[self.out_activation_], penalty or self._penalty(), self.alpha,
+            X, Y, sample_weight,
+        )  # fmt: skip
 
     def _hidden_sizes(self):
         sizes = self.hidden_layer_sizes
@@ -217,40 +256,31 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
             )
         return [float(r) for r in rates]
 
-    def _check_penalty_solver(self):
-        if self.solver == "lbfgs" and not self._penalty().supports_lbfgs:
-            raise ValueError(
-                f"penalty={self.penalty!r} is applied by a proximal step, which "
-                f"solver='lbfgs' does not take; use solver="
-                + " or ".join(repr(s) for s in SOLVERS_FOR_PROX_ONLY_PENALTIES)
-                + "."
-            )
+    def _penalty(self):
+        return make_penalty(self.penalty, self.l1_ratio)
+
+    def _checked_penalty(self):
+        """The penalty object, checked against what the solver can apply."""
+        penalty = self._penalty()
+        check_penalty_supported(self.solver, penalty, self.penalty)
+        return penalty
 
     def _initialize(self, Y, layer_units, dtype):
-        self.n_iter_ = 0
-        self.t_ = 0
         self.n_outputs_ = Y.shape[1]
         self.n_layers_ = len(layer_units)
         self.out_activation_ = self._output_activation()
         self.coefs_, self.intercepts_ = [], []
-        for fan_in, fan_out in zip(layer_units[:-1], layer_units[1:]):
+        for fan_in, fan_out in zip(layer_units[:-1], layer_units[1:], strict=True):
             coef, intercept = self._init_coef(fan_in, fan_out, dtype)
             self.coefs_.append(coef)
             self.intercepts_.append(intercept)
-        self._best_coefs = [c.copy() for c in self.coefs_]
-        self._best_intercepts = [b.copy() for b in self.intercepts_]
-        self.loss_curve_, self.data_loss_curve_, self.penalty_curve_ = [], [], []
-        self._no_improvement_count = 0
         if self.solver in _STOCHASTIC_SOLVERS and self.early_stopping:
-            self.validation_scores_ = []
-            self.validation_loss_curve_ = []
-            self.best_validation_score_ = -np.inf
-            self.best_loss_ = None
+            history = TrainingHistory.for_early_stopping()
         else:
-            self.best_loss_ = np.inf
-            self.validation_scores_ = None
-            self.validation_loss_curve_ = None
-            self.best_validation_score_ = None
+            history = TrainingHistory()
+        history.best_coefs = [c.copy() for c in self.coefs_]
+        history.best_intercepts = [b.copy() for b in self.intercepts_]
+        self._store_history(history)
 
     def _init_coef(self, fan_in, fan_out, dtype):
         # Glorot & Bengio (2010) uniform initialisation, as scikit-learn's MLP.
@@ -276,111 +306,89 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
                 "contain large values and need to be preprocessed."
             )
 
-    # ---------------------------------------------------------------- lbfgs
-    def _fit_lbfgs(self, X, Y, sample_weight, callbacks=(None, None)):
-        context, y = callbacks
+    def _history(self):
+        """The training record held in the fitted attributes."""
+        return TrainingHistory(
+            **{
+                field: getattr(self, name)
+                for field, name in _HISTORY_ATTRIBUTES.items()
+                if hasattr(self, name)
+            }
+        )
 
+    def _store_history(self, history):
+        for field, name in _HISTORY_ATTRIBUTES.items():
+            value = getattr(history, field)
+            if field != "loss" or value is not None:  # no loss_ before an epoch
+                setattr(self, name, value)
+
+    # ---------------------------------------------------------------- lbfgs
+    def _fit_lbfgs(self, objective, report=None):
         def on_iteration(coefs, intercepts):
             self.coefs_, self.intercepts_ = coefs, intercepts
-            if report_step(context, self, X, y, name="iteration"):
+            if report():
                 raise StopIteration
 
         # L-BFGS-B's own vector updates and the full-batch products of a small
         # network are too small for a second BLAS thread, whose wake-ups cost
         # more than they save (digits, (50,): 8-12 ms per iteration on two
         # threads, 2.4-5 ms on one)
-        n_weights = sum(W.size for W in self.coefs_)
-        with blas_threads_for(X.shape[0], n_weights, _SMALL_LBFGS_WORK):
+        n_weights = objective.layout.n_coef
+        with blas_threads_for(objective.X.shape[0], n_weights, _SMALL_LBFGS_WORK):
             self.coefs_, self.intercepts_, info = fit_lbfgs(
-                self.coefs_, self.intercepts_, X, Y, sample_weight,
-                activation=self.activation, loss=LOSSES[self.out_activation_],
-                penalty=self._penalty(), alpha=self.alpha, max_iter=self.max_iter,
+                objective, self.coefs_, self.intercepts_, max_iter=self.max_iter,
                 max_fun=self.max_fun, tol=self.tol, verbose=bool(self.verbose),
-                on_iteration=on_iteration if context is not None else None,
+                on_iteration=on_iteration if report is not None else None,
             )  # fmt: skip
         self.n_iter_ = info["n_iter"]
         self.loss_ = info["loss"]
         self.loss_curve_ = info["loss_curve"]
         self.data_loss_curve_ = info["data_loss_curve"]
         self.penalty_curve_ = [
-            total - data for total, data in zip(self.loss_curve_, self.data_loss_curve_)
+            total - data
+            for total, data in zip(self.loss_curve_, self.data_loss_curve_, strict=True)
         ]
         self.best_loss_ = min(self.loss_curve_, default=self.loss_)
-
-    def _penalty(self):
-        return make_penalty(self.penalty, self.l1_ratio)
-
-    def _data_loss(self, X, Y, sample_weight):
-        """The data term ``sum_i s_i loss_i / sum_i s_i`` at the current weights."""
-        with np.errstate(all="ignore"):
-            logits = forward(self.coefs_, self.intercepts_, X, self.activation)[-1]
-            value = LOSSES[self.out_activation_].value(logits, Y, sample_weight)
-        weight_sum = X.shape[0] if sample_weight is None else sample_weight.sum()
-        return value / weight_sum
 
     # ----------------------------------------------------------- sgd / adam
     def _apply_class_weight(self, Y, sample_weight):
         return sample_weight
 
-    def _fit_stochastic(
-        self, X, Y, sample_weight, layer_units, incremental, dropout_rates,
-        callbacks=(None, None),
-    ):  # fmt: skip
+    def _fit_stochastic(self, objective, dropout_rates, incremental, report=None):
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True")
-        params = self._pack_parameters(ParameterLayout(layer_units))
+        params = self._pack_parameters(objective.layout)
         if not incremental or not hasattr(self, "_optimizer"):
             self._optimizer = self._make_optimizer(params)
-        X, Y, sample_weight, validation = self._split_validation(X, Y, sample_weight)
-        batch_size = resolve_batch_size(self.batch_size, X.shape[0])
-        workspace = Workspace(layer_units, batch_size, X.dtype)
-        self.n_iter_ = 0
-        try:
-            with blas_threads_for(batch_size, workspace.layout.n_coef):
-                self._train_epochs(
-                    params, X, Y, sample_weight, batch_size, workspace,
-                    validation, dropout_rates, incremental, callbacks,
-                )  # fmt: skip
-        except KeyboardInterrupt:
-            warnings.warn("Training interrupted by user.")
-        if validation is not None:
+        objective, held_out = self._hold_out(objective)
+        trainer = MiniBatchTrainer(
+            objective, self._optimizer, batch_size=self.batch_size,
+            max_iter=self.max_iter, tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change, shuffle=self.shuffle,
+            random_state=self._random_state, verbose=self.verbose,
+            dropout_rates=dropout_rates, held_out=held_out, on_epoch=report,
+        )  # fmt: skip
+        history = self._history()
+        trainer.train(params, history, incremental)
+        self._store_history(history)
+        if held_out is not None:
             self.coefs_, self.intercepts_ = self._best_coefs, self._best_intercepts
 
-    def _train_epochs(
-        self, params, X, Y, sample_weight, batch_size, workspace, validation,
-        dropout_rates, incremental, callbacks,
-    ):  # fmt: skip
-        """Run epochs until a stopping rule, max_iter or divergence ends training."""
-        sample_idx = np.arange(X.shape[0])
-        last_finite = np.empty_like(params)
-        for _ in range(self.max_iter):
-            if self.shuffle:
-                # in place; the same permutation as sklearn.utils.shuffle
-                self._random_state.shuffle(sample_idx)
-            np.copyto(last_finite, params)
-            # overflow is detected and reported by _diverged, not by numpy
-            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                epoch = run_epoch(
-                    params, X, Y, sample_weight, sample_idx, batch_size,
-                    activation=self.activation, loss=LOSSES[self.out_activation_],
-                    penalty=self._penalty(), alpha=self.alpha,
-                    optimizer=self._optimizer, workspace=workspace,
-                    shuffled=self.shuffle, dropout_rates=dropout_rates,
-                    random_state=self._random_state,
-                )  # fmt: skip
-            X_check = X[: min(_FINITE_CHECK_ROWS, batch_size)]
-            if self._diverged(epoch, params, last_finite, X_check, workspace):
-                return
-            stop = self._end_epoch(epoch, X.shape[0], validation)
-            stop |= report_step(callbacks[0], self, X, callbacks[1])
-            if stop or incremental:
-                return
-            if self.n_iter_ == self.max_iter:
-                warnings.warn(
-                    f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) "
-                    "reached and the optimization hasn't converged yet.",
-                    ConvergenceWarning,
-                )
+    def _hold_out(self, objective):
+        """Split off ``validation_fraction`` of the data when early stopping."""
+        if not self.early_stopping:
+            return objective, None
+        train, val = split_held_out(
+            objective.X, objective.Y, objective.sample_weight,
+            self.validation_fraction, self._random_state,
+            stratify=self._stratify_labels(objective.Y),
+        )  # fmt: skip
+        X_val, Y_val, sw_val = val
+        held_out = HeldOut(
+            X_val, self._decode_targets(Y_val), sw_val,
+            objective.with_data(*val), self._score,
+        )  # fmt: skip
+        return objective.with_data(*train), held_out
 
     def _pack_parameters(self, layout):
         """The parameters as one flat vector; coefs_ and intercepts_ view into it.
@@ -397,33 +405,6 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
             self._best_coefs, self._best_intercepts = self.coefs_, self.intercepts_
         return params
 
-    def _diverged(self, epoch, params, last_finite, X_check, workspace):
-        """Restore the last finite weights and warn if the epoch blew up.
-
-        The epoch's loss is taken before each step, so the weights after the
-        last step are also checked: finite, with finite predictions on a few rows.
-        """
-        finite = np.isfinite(epoch.loss) and np.isfinite(params).all()
-        if finite and self._finite_predictions(X_check, workspace):
-            return False
-        np.copyto(params, last_finite)
-        warnings.warn(
-            f"Training diverged in epoch {self.n_iter_ + 1}: the objective or the "
-            "weights became non-finite, so training stopped and the weights of the "
-            "previous epoch were kept. Try a smaller learning_rate_init or scale "
-            "the data.",
-            ConvergenceWarning,
-        )
-        return True
-
-    def _finite_predictions(self, X, workspace):
-        """Predictions on X are finite (logits computed in the training buffers)."""
-        with np.errstate(all="ignore"):
-            layers = forward(
-                self.coefs_, self.intercepts_, X, self.activation, workspace
-            )
-        return LOSSES[self.out_activation_].prediction_is_finite(layers[-1])
-
     def _make_optimizer(self, params):
         if self.solver == "sgd":
             return SGDOptimizer(
@@ -434,89 +415,15 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
             [params], self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon
         )
 
-    def _end_epoch(self, epoch, n_samples, validation):
-        """Record the epoch; return True when training should stop."""
-        self.n_iter_ += 1
-        self.t_ += n_samples
-        self.loss_ = epoch.loss
-        self.loss_curve_.append(epoch.loss)
-        self.data_loss_curve_.append(epoch.data_loss)
-        self.penalty_curve_.append(epoch.penalty)
-        if self.verbose:
-            zeros = np.mean([float(np.mean(W == 0)) for W in self.coefs_])
-            print(progress_line(self.n_iter_, epoch.loss, epoch.data_loss, zeros))
-        self._update_no_improvement_count(validation)
-        self._optimizer.iteration_ends(self.t_)
-        if self._no_improvement_count <= self.n_iter_no_change:
-            return False
-        watched = "Validation score" if validation is not None else "Training loss"
-        message = (
-            f"{watched} did not improve more than tol={self.tol:f} for "
-            f"{self.n_iter_no_change} consecutive epochs."
-        )
-        stop, action = self._optimizer.trigger_stopping()
-        if self.verbose:
-            print(message, action)
-        self._no_improvement_count = 0 if not stop else self._no_improvement_count
-        return stop
-
-    def _update_no_improvement_count(self, validation):
-        if validation is None:
-            last = self.loss_curve_[-1]
-            improved = last <= self.best_loss_ - self.tol
-            self.best_loss_ = min(self.best_loss_, last)
-        else:
-            last = self._validation_score(*validation)
-            improved = last >= self.best_validation_score_ + self.tol
-            if last > self.best_validation_score_:
-                self.best_validation_score_ = last
-                self._best_coefs = [c.copy() for c in self.coefs_]
-                self._best_intercepts = [b.copy() for b in self.intercepts_]
-        self._no_improvement_count = 0 if improved else self._no_improvement_count + 1
-
-    def _validation_score(self, X_val, y_val, sw_val, Y_val):
-        self.validation_loss_curve_.append(self._data_loss(X_val, Y_val, sw_val))
-        score = self._score(X_val, y_val, sw_val)
-        if not np.isfinite(score):
-            warnings.warn(
-                f"Epoch {self.n_iter_}: the validation score is not finite; the "
-                "fit is diverging (try a smaller learning_rate_init). Recorded as "
-                "nan; the best finite weights are kept.",
-                ConvergenceWarning,
-            )
-            score = np.nan
-        self.validation_scores_.append(score)
-        if self.verbose:
-            print("Validation score: %f" % score)
-        return score
-
-    def _split_validation(self, X, Y, sample_weight):
-        """Hold out ``validation_fraction`` of the data when early stopping."""
-        if not self.early_stopping:
-            return X, Y, sample_weight, None
-        stratify = self._stratify_labels(Y)
-        arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
-        n_val = int(np.ceil(self.validation_fraction * X.shape[0]))
-        if n_val < 2 or n_val >= X.shape[0]:
-            raise ValueError(
-                "The validation set is too small. Increase 'validation_fraction' "
-                "or the size of your dataset."
-            )
-        parts = train_test_split(
-            *arrays, random_state=self._random_state,
-            test_size=self.validation_fraction, stratify=stratify,
-        )  # fmt: skip
-        train, val = parts[0::2], parts[1::2]
-        sw_train = train[2] if sample_weight is not None else None
-        sw_val = val[2] if sample_weight is not None else None
-        y_val = self._decode_targets(val[1])
-        return train[0], train[1], sw_train, (val[0], y_val, sw_val, val[1])
-
     def _stratify_labels(self, Y):
         return None
 
     def _decode_targets(self, Y):
         return Y
+
+    def _encode_targets(self, y):
+        """The 2-D float targets the network is trained on, for ``y`` as given."""
+        return np.asarray(y, dtype=np.float64).reshape(len(y), -1)
 
     # ------------------------------------------------------------- sparsity
     @property
@@ -561,7 +468,7 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
             vars(compacted).pop(name, None)
         compacted.coefs_, compacted.intercepts_ = coefs, intercepts
         compacted.hidden_layer_sizes = tuple(W.shape[1] for W in coefs[:-1])
-        compacted.sparsity_ = [float(np.mean(W == 0)) for W in coefs]
+        compacted.sparsity_ = [zero_fraction([W]) for W in coefs]
         compacted.selected_features_ = kept
         compacted.n_features_in_ = len(kept)
         if hasattr(self, "feature_names_in_"):
@@ -732,6 +639,11 @@ class RegularizedMLPClassifier(
 
     def _decode_targets(self, Y):
         return self._label_binarizer.inverse_transform(Y)
+
+    def _encode_targets(self, y):
+        """The 2-D 0/1 indicator targets the network is trained on, for labels y."""
+        Y = self._label_binarizer.transform(y)
+        return np.asarray(Y, dtype=np.float64).reshape(len(y), -1)
 
     @available_if(lambda est: est._check_solver())
     @_fit_context(prefer_skip_nested_validation=True)

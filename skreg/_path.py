@@ -6,6 +6,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.validation import check_array
 
+from ._utils.plotting import import_pyplot
+
 
 class RegularizationPath:
     """What :func:`regularization_path` found, one entry per alpha.
@@ -59,7 +61,7 @@ class RegularizationPath:
         axes : sequence of two matplotlib Axes
         """
         if axes is None:
-            plt = _import_pyplot()
+            plt = import_pyplot()
             _, axes = plt.subplots(1, 2, figsize=(10, 4))
         left, right = axes
         for layer in range(self.n_nonzero.shape[1]):
@@ -77,16 +79,6 @@ class RegularizationPath:
         right.set(xscale="log", xlabel="alpha", ylabel="score")
         right.legend()
         return axes
-
-
-def _import_pyplot():
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "plot() needs matplotlib: pip install matplotlib (or skreg[plot])"
-        ) from exc
-    return plt
 
 
 def default_alphas(X, y, classifier, n_alphas=10, alpha_min_ratio=1e-3):

@@ -36,8 +36,9 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._callbacks import CallbackSupportMixin, end_fit, start_fit
-from ._state import AtomicSetParamsMixin, restore_state_on_error
+from ._penalties import make_penalty
+from ._utils.callbacks import CallbackSupportMixin, end_fit, start_fit
+from ._utils.state import AtomicSetParamsMixin, restore_state_on_error
 
 _EPS = np.finfo(np.float64).eps
 
@@ -502,11 +503,8 @@ class PolynomialCapacity(
         return self
 
     def _penalty_strengths(self):
-        """Strengths of the L1 and L2 parts of the penalty."""
-        if self.penalty is None:
-            return 0.0, 0.0
-        l1_share = {"l2": 0.0, "l1": 1.0, "elasticnet": self.l1_ratio}[self.penalty]
-        return self.alpha * l1_share, self.alpha * (1.0 - l1_share)
+        """Strengths of the L1 and L2 parts of the penalty (the penalty's own)."""
+        return make_penalty(self.penalty, self.l1_ratio).strengths(self.alpha)
 
     def _fit_chebyshev(self, X, Y, sample_weight):
         """Unpenalized least squares in the Chebyshev basis; None if rank-deficient.

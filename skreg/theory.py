@@ -32,8 +32,9 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._hessian import full_hessian
-from ._losses import LOSSES
+from ._network import ParameterLayout, layer_units_of
+from ._network.roperator import full_hessian
+from ._penalties import soft_threshold
 
 __all__ = [
     "effective_parameters",
@@ -402,8 +403,8 @@ def l1_solution(w_star, h_diag, alpha):
     flat = h_diag == 0
     threshold = np.full_like(w_star, np.inf if alpha > 0 else 0.0)
     np.divide(alpha, h_diag, out=threshold, where=~flat)
-    # w - clip(w, -t, t) = sign(w) max(|w| - t, 0), exactly 0 when |w| <= t
-    return w_star - np.clip(w_star, -threshold, threshold)
+    # the L1 prox with threshold alpha / h_i: exactly 0 where |w*_i| <= it
+    return soft_threshold(w_star.copy(), threshold, out=np.empty_like(w_star))
 
 
 # -------------------------------------------------------------------- Hessian
@@ -425,9 +426,8 @@ def flat_parameters(estimator):
         The parameters, as float64.
     """
     check_is_fitted(estimator, ["coefs_", "intercepts_"])
-    return np.concatenate(
-        [np.ravel(p) for p in estimator.coefs_ + estimator.intercepts_]
-    ).astype(np.float64)
+    layout = ParameterLayout(layer_units_of(estimator.coefs_))
+    return layout.pack(estimator.coefs_, estimator.intercepts_, np.float64)
 
 
 def _targets(estimator, X, y):
@@ -445,10 +445,7 @@ def _targets(estimator, X, y):
                 f"y has classes {unknown} that the estimator was not fitted on "
                 f"(classes_ = {estimator.classes_})."
             )
-        Y = estimator._label_binarizer.transform(y)
-    else:
-        Y = y
-    return X, np.asarray(Y, dtype=np.float64).reshape(X.shape[0], -1)
+    return X, estimator._encode_targets(y)
 
 
 def loss_hessian(estimator, X, y, sample_weight=None, *, max_params=MAX_HESSIAN_PARAMS):
@@ -526,12 +523,11 @@ def loss_hessian(estimator, X, y, sample_weight=None, *, max_params=MAX_HESSIAN_
     X, Y = _targets(estimator, X, y)
     if sample_weight is not None:
         sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
-    weight_sum = X.shape[0] if sample_weight is None else sample_weight.sum()
-    if not weight_sum > 0:
+    objective = estimator._objective(X, Y, sample_weight)
+    if not objective.weight_sum > 0:
         raise ValueError("The sample weights must have a positive sum.")
     H = full_hessian(
-        coefs, intercepts, X, Y, sample_weight, estimator.activation,
-        LOSSES[estimator.out_activation_],
-    )  # fmt: skip
-    H /= weight_sum
+        coefs, intercepts, X, Y, sample_weight, objective.activation, objective.loss
+    )
+    H /= objective.weight_sum
     return (H + H.T) / 2

@@ -10,16 +10,18 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_diabetes
 
-from skreg import _cli_data, _report, _study
-from skreg.__main__ import _with_default_command, main
-from skreg._report_capacity import FIGURE_NAMES as CAPACITY_FIGURES
-from skreg._report_study import (
+from skreg._cli import data as _cli_data
+from skreg._cli import report as _report
+from skreg._cli import study as _study
+from skreg._cli.capacity_report import FIGURE_NAMES as CAPACITY_FIGURES
+from skreg._cli.main import _with_default_command, main
+from skreg._cli.study_report import (
     CSV_HEADER,
     study_csv_header,
     study_csv_rows,
     study_table,
 )
-from skreg._report_study import FIGURE_NAMES as STUDY_FIGURES
+from skreg._cli.study_report import FIGURE_NAMES as STUDY_FIGURES
 
 PENALTY_NAMES = ("none", "l2", "l1", "elasticnet", "l0", "group_lasso")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

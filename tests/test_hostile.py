@@ -35,8 +35,8 @@ from skreg import (
     RegularizedMLPClassifier,
     RegularizedMLPRegressor,
 )
-from skreg._activations import ACTIVATIONS
-from skreg._losses import LOSSES
+from skreg._network.activations import ACTIVATIONS
+from skreg._network.losses import LOSSES
 
 # On a failure hypothesis imports libcst to suggest a patch; libcst 1.0 warns on
 # import (DeprecationWarning from mypy_extensions), which the project's
@@ -588,6 +588,7 @@ def test_report_number_of_cases(capsys):
 def test_divergence_check_catches_an_overflowing_exp_output(dtype):
     """Finite weights whose Poisson predictions exp(z) overflow count as diverged."""
     from skreg._network import Workspace
+    from skreg._solvers.trainer import finite_predictions
 
     X = np.ones((5, 2), dtype=dtype)
     with warnings.catch_warnings():
@@ -596,7 +597,9 @@ def test_divergence_check_catches_an_overflowing_exp_output(dtype):
             loss="poisson", hidden_layer_sizes=(3,), max_iter=1, random_state=0
         ).fit(X, np.ones(5))
     workspace = Workspace([2, 3, 1], 5, dtype)
-    assert model._finite_predictions(X, workspace)
+    objective = model._objective(X, np.ones((5, 1), dtype), None)
+    params = model.coefs_[0].base  # coefs_ and intercepts_ view this vector
+    assert finite_predictions(objective, params, X, workspace)
     model.intercepts_[-1][:] = 800.0  # exp(800) overflows even float64
     assert np.isfinite(model.intercepts_[-1]).all()
-    assert not model._finite_predictions(X, workspace)
+    assert not finite_predictions(objective, params, X, workspace)

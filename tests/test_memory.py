@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-import skreg._mlp
+import skreg._solvers.trainer
 from skreg import RegularizedMLPClassifier, RegularizedMLPRegressor
 
 BATCH, WIDTH = 400, 256
@@ -27,7 +27,7 @@ TRANSIENT_BOUND = 2 * np.getbufsize() * 8 + 16 * 1024
 def epoch_peaks(monkeypatch):
     """Peak memory above the starting point during each run_epoch call."""
     peaks = []
-    real_run_epoch = skreg._mlp.run_epoch
+    real_run_epoch = skreg._solvers.trainer.run_epoch
 
     def run_epoch(*args, **kwargs):
         tracemalloc.reset_peak()
@@ -36,7 +36,7 @@ def epoch_peaks(monkeypatch):
         peaks.append(tracemalloc.get_traced_memory()[1] - start)
         return result
 
-    monkeypatch.setattr(skreg._mlp, "run_epoch", run_epoch)
+    monkeypatch.setattr(skreg._solvers.trainer, "run_epoch", run_epoch)
     tracemalloc.start()
     yield peaks
     tracemalloc.stop()

@@ -1,14 +1,20 @@
-"""Finite-difference checks of the hand-written backprop (MATH.md section 1)."""
+"""Finite-difference checks of the hand-written backprop (docs: "The network")."""
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose
 
-from skreg._lbfgs import _Objective, _Packing
-from skreg._losses import LOSSES
-from skreg._network import Workspace, forward, loss_and_gradient, predict_output
+from skreg._network import (
+    ParameterLayout,
+    Workspace,
+    forward,
+    loss_and_gradient,
+    predict_output,
+)
+from skreg._network.losses import LOSSES
 from skreg._penalties import make_penalty
+from skreg._solvers import Objective
 
 ACTIVATIONS = ["identity", "logistic", "tanh", "relu"]
 LAYERS = [5, 4, 3]  # input, hidden..., outputs are added per loss
@@ -60,15 +66,13 @@ def test_backprop_matches_finite_differences(
     activation, out_activation, n_outputs, penalty
 ):
     coefs, intercepts, X, Y, sw = _problem(out_activation, n_outputs)
-    packing = _Packing(coefs, intercepts, split=False)
-    objective = _Objective(
-        packing, X, Y, sw, activation, LOSSES[out_activation],
-        make_penalty(penalty), alpha=0.3,
-    )  # fmt: skip
-    objective.dtype = np.float64
-    theta = packing.pack(coefs, intercepts)
-    _, analytic = objective(theta)
-    numeric = _finite_difference(objective, theta)
+    units = [X.shape[1]] + [W.shape[1] for W in coefs]
+    objective = Objective(
+        units, activation, LOSSES[out_activation], make_penalty(penalty), 0.3, X, Y, sw
+    )
+    theta = ParameterLayout(units).pack(coefs, intercepts, np.float64)
+    _, analytic = objective.value_and_gradient(theta)
+    numeric = _finite_difference(objective.value_and_gradient, theta)
     rel_error = np.linalg.norm(analytic - numeric) / np.linalg.norm(numeric)
     assert rel_error < 1e-6
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from skreg._optimizers import AdamOptimizer, SGDOptimizer
+from skreg._solvers.optimizers import AdamOptimizer, SGDOptimizer
 
 
 def _param_and_grad():

@@ -9,7 +9,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_sample_weight
 
 from skreg import RegularizedMLPClassifier, RegularizedMLPRegressor
-from skreg._losses import LOSSES
+from skreg._network.losses import LOSSES
 from skreg._network import loss_and_gradient
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")

@@ -235,9 +235,9 @@ def _fitted_classifier(solver="adam", **params):
 
 def _raise_in_second_epoch(monkeypatch):
     """Make training fail after one epoch has updated the weights in place."""
-    import skreg._mlp
+    import skreg._solvers.trainer
 
-    real_run_epoch = skreg._mlp.run_epoch
+    real_run_epoch = skreg._solvers.trainer.run_epoch
     calls = []
 
     def run_epoch(*args, **kwargs):
@@ -246,7 +246,7 @@ def _raise_in_second_epoch(monkeypatch):
             raise RuntimeError("failure in the middle of training")
         return real_run_epoch(*args, **kwargs)
 
-    monkeypatch.setattr(skreg._mlp, "run_epoch", run_epoch)
+    monkeypatch.setattr(skreg._solvers.trainer, "run_epoch", run_epoch)
 
 
 # Each failing call takes (model, X, y) and must raise.

@@ -22,9 +22,9 @@ from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import Lasso, Ridge
 
 from skreg import RegularizedMLPClassifier, RegularizedMLPRegressor
-from skreg._hessian import full_hessian
-from skreg._losses import LOSSES
 from skreg._network import loss_and_gradient
+from skreg._network.losses import LOSSES
+from skreg._network.roperator import full_hessian
 from skreg.theory import (
     effective_parameters,
     flat_parameters,

@@ -8,8 +8,9 @@ from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_info
 
 import skreg._mlp
+import skreg._solvers.trainer
 from skreg import RegularizedMLPClassifier
-from skreg._threads import SMALL_PRODUCT_WORK
+from skreg._utils.threads import SMALL_PRODUCT_WORK
 
 
 def _blas_threads():
@@ -23,7 +24,10 @@ def _blas_threads():
 def threads_seen(monkeypatch):
     """BLAS thread count in effect while each epoch / L-BFGS run executes."""
     seen = []
-    for module, name in ((skreg._mlp, "run_epoch"), (skreg._mlp, "fit_lbfgs")):
+    for module, name in (
+        (skreg._solvers.trainer, "run_epoch"),
+        (skreg._mlp, "fit_lbfgs"),
+    ):
         real = getattr(module, name)
 
         def spy(*args, _real=real, **kwargs):

@@ -1,8 +1,10 @@
 """Losses paired with their output activation.
 
 Each pair is a canonical link: the gradient of the loss with respect to the
-output pre-activation ``z`` is simply ``prediction - target`` (MATH.md section 1).
-That is why the output layer needs no derivative of its own.
+output pre-activation ``z`` is simply ``prediction - target`` (docs page "The
+network").  That is why the output layer needs no derivative of its own, and
+why the loss's Hessian in ``z`` is the Jacobian of the output activation
+(:meth:`_Loss.hessian_product`).
 
 Losses are computed from ``z`` (logits) rather than from the prediction, so they
 stay finite and exact at extreme logits (log-sum-exp, ``logaddexp``).  A loss of a
@@ -49,6 +51,14 @@ class _Loss:
     def prediction_is_finite(self, z):
         """True when g(z) is finite; for most outputs, when the logits are."""
         return bool(np.isfinite(z).all())
+
+    def hessian_product(self, prediction, direction):
+        """``d^2 L / dz^2 @ direction`` per sample, from the prediction g(z).
+
+        With the canonical link this is the Jacobian of g times the direction;
+        ``direction`` may carry leading axes (several directions at once).
+        """
+        raise NotImplementedError
 
 
 def _weigh(delta, sample_weight, losses):
@@ -114,6 +124,10 @@ class SquaredError(_Loss):
         losses *= 0.5
         return _weigh(delta, sample_weight, losses)
 
+    def hessian_product(self, prediction, direction):
+        """The identity: the squared error's Hessian in z is I."""
+        return direction
+
 
 class HalfPoisson(_Loss):
     """Half Poisson deviance with the log link (exponential output)."""
@@ -133,6 +147,10 @@ class HalfPoisson(_Loss):
         # y log(y / mu) - y + mu with mu = exp(z), written through z to avoid log(0).
         return (xlogy(Y, Y) - Y * z - Y + prediction).sum(axis=1)
 
+    def hessian_product(self, prediction, direction):
+        """``exp(z) * direction``."""
+        return prediction * direction
+
 
 class BinaryLogLoss(_Loss):
     """Log-loss of independent logistic outputs (binary and multilabel)."""
@@ -145,6 +163,10 @@ class BinaryLogLoss(_Loss):
     def per_sample(self, z, prediction, Y):
         # -y log p - (1 - y) log(1 - p) = log(1 + e^z) - y z
         return (np.logaddexp(0, z) - Y * z).sum(axis=1)
+
+    def hessian_product(self, prediction, direction):
+        """``p (1 - p) * direction``, output by output."""
+        return prediction * (1 - prediction) * direction
 
 
 class MultinomialLogLoss(_Loss):
@@ -181,6 +203,11 @@ class MultinomialLogLoss(_Loss):
             return float(log_norm.sum()) - float(np.vdot(Y, z))
         losses = np.subtract(log_norm, np.einsum("ij,ij->i", Y, z, out=top), out=top)
         return _weigh(delta, sample_weight, losses)
+
+    def hessian_product(self, prediction, direction):
+        """``(diag(p) - p p^T) @ direction``."""
+        inner = np.sum(prediction * direction, axis=-1, keepdims=True)
+        return prediction * (direction - inner)
 
 
 LOSSES = {

@@ -29,6 +29,16 @@ def start_fit(estimator, X, y, max_subtasks):
     return context
 
 
+def step_reporter(context, estimator, X, y, name="epoch"):
+    """A function that reports one finished step; None when no callback listens.
+
+    Calling it returns True if a callback asks to stop.
+    """
+    if context is None:
+        return None
+    return lambda: report_step(context, estimator, X, y, name)
+
+
 def report_step(context, estimator, X, y, name="epoch"):
     """Report a finished epoch or iteration; True if a callback asks to stop."""
     if context is None:

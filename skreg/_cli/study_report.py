@@ -1,7 +1,7 @@
 """The report of the penalty study: its text, table and figures.
 
 Builds a :class:`~skreg._report.Report` from a
-:class:`~skreg._study.StudyResult`: the ranked table (also printed by the
+:class:`~skreg._cli.study.StudyResult`: the ranked table (also printed by the
 command line), the raw numbers, and four figures: validation and training
 score against alpha for each penalty, the generalization gap, the fraction of
 zero weights, and the loss curves of the best model.  Nothing here prints.
@@ -17,8 +17,8 @@ import math
 
 import numpy as np
 
-from . import _study
-from ._report import FigureSpec, Report, Table
+from . import study as penalty_study
+from .report import FigureSpec, Report, Table
 
 SCORE_FIGURE = "score_vs_alpha.png"
 GAP_FIGURE = "generalization_gap.png"
@@ -81,7 +81,7 @@ def _model_text(task):
 
 
 def _params_text(penalty, dropout=0.0):
-    params = _study.mlp_params(penalty, dropout)
+    params = penalty_study.mlp_params(penalty, dropout)
     del params["hidden_layer_sizes"]
     return ", ".join(f"{key}={value!r}" for key, value in params.items())
 
@@ -90,7 +90,7 @@ def _dropout_penalties(penalties, dropouts):
     """The penalties of the grid that get dropout candidates (none without rates)."""
     if not dropouts:
         return []
-    return [p for p in penalties if p in _study.DROPOUT_PENALTIES]
+    return [p for p in penalties if p in penalty_study.DROPOUT_PENALTIES]
 
 
 def _solver_text(penalties, dropouts):
@@ -107,7 +107,7 @@ def _dropout_grid_text(alphas, penalties, dropouts):
     kept = _dropout_penalties(penalties, dropouts)
     if not kept:
         return ""
-    n_candidates = len(_study.dropout_grid(alphas, penalties, dropouts))
+    n_candidates = len(penalty_study.dropout_grid(alphas, penalties, dropouts))
     return (
         f" + dropout in {', '.join(f'{d:g}' for d in dropouts)} for "
         f"{' and '.join(penalty_name(p) for p in kept)} ({n_candidates} candidates)"
@@ -134,8 +134,8 @@ def describe_settings(dataset, alphas, penalties, cv, dropouts=()):
     -------
     lines : list of str
     """
-    hidden = _study.NETWORK_PARAMS["hidden_layer_sizes"]
-    n_candidates = len(_study.study_grid(alphas, penalties))
+    hidden = penalty_study.NETWORK_PARAMS["hidden_layer_sizes"]
+    n_candidates = len(penalty_study.study_grid(alphas, penalties))
     folds = "stratified " if dataset.task == "classification" else ""
     return [
         f"data: {dataset.describe()}",
@@ -431,7 +431,7 @@ def draw_loss_curves(figure, result):
     result : StudyResult
         The study; its ``best_estimator`` must be fitted.
     """
-    mlp = _study.final_mlp(result.best_estimator)
+    mlp = penalty_study.final_mlp(result.best_estimator)
     ax = figure.subplots()
     steps = np.arange(1, len(mlp.loss_curve_) + 1)
     ax.plot(steps, mlp.loss_curve_, label="objective (loss_curve_)")

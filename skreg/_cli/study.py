@@ -32,11 +32,14 @@ from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from ._cli_data import Dataset
-from ._mlp import RegularizedMLPClassifier, RegularizedMLPRegressor
-from ._threads import blas_threads
+from .._mlp import RegularizedMLPClassifier, RegularizedMLPRegressor
+from .._network import zero_fraction as _zero_fraction
+from .._penalties import PENALTY_NAMES, make_penalty
+from .._solvers import solver_supports
+from .._utils.threads import blas_threads
+from .data import Dataset
 
-PENALTIES = (None, "l2", "l1", "elasticnet", "l0", "group_lasso")
+PENALTIES = (None, *PENALTY_NAMES)
 DEFAULT_ALPHAS = (0.1, 1.0, 10.0, 100.0)
 QUICK_ALPHAS = (1.0,)
 DEFAULT_CV = 3
@@ -51,7 +54,6 @@ QUICK_CV = 2
 NETWORK_PARAMS = {"hidden_layer_sizes": (32,)}
 LBFGS_PARAMS = {"solver": "lbfgs", "max_iter": 100}
 ADAM_PARAMS = {"solver": "adam", "learning_rate_init": 0.01, "max_iter": 50}
-PROX_ONLY_PENALTIES = ("l0", "group_lasso")
 # The penalties that also get one candidate per dropout rate.
 DROPOUT_PENALTIES = (None, "l2")
 
@@ -72,7 +74,7 @@ def mlp_params(penalty, dropout=0.0):
         Keyword arguments of the MLP other than ``penalty``, ``alpha``,
         ``dropout`` and ``random_state``.
     """
-    adam = dropout > 0 or penalty in PROX_ONLY_PENALTIES
+    adam = dropout > 0 or not solver_supports("lbfgs", make_penalty(penalty))
     return {**NETWORK_PARAMS, **(ADAM_PARAMS if adam else LBFGS_PARAMS)}
 
 
@@ -146,8 +148,7 @@ def zero_fraction(mlp):
     fraction : float
         Number of zero weights divided by the number of weights, in [0, 1].
     """
-    n_zero = sum(int(np.count_nonzero(W == 0)) for W in mlp.coefs_)
-    return n_zero / sum(W.size for W in mlp.coefs_)
+    return _zero_fraction(mlp.coefs_)
 
 
 def study_grid(alphas, penalties=PENALTIES):

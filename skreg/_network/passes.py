@@ -1,15 +1,17 @@
-"""Forward and backward passes of a multi-layer perceptron (MATH.md section 1).
+"""Forward and backward passes of a multi-layer perceptron (docs: "The network").
 
 These are pure functions of the parameters and the data: they compute the data
 term ``sum_i s_i loss_i`` and its gradient, and never see ``alpha`` (the penalty
-lives in ``_penalties``).  Buffers for activations, deltas and gradients can be
-preallocated once in a :class:`Workspace` and reused for every mini-batch.
+lives in ``skreg._penalties``, the objective that combines them in
+``skreg._solvers.objective``).  Buffers for activations, deltas and gradients
+can be preallocated once in a :class:`Workspace` and reused for every
+mini-batch.
 """
 
 import numpy as np
 
-from ._activations import ACTIVATIONS, DERIVATIVES
-from ._flat import ParameterLayout, layer_units_of
+from .activations import ACTIVATIONS, DERIVATIVES
+from .layout import ParameterLayout, layer_units_of
 
 
 class Workspace:

@@ -1,11 +1,14 @@
-"""Hidden-layer activations and their derivatives.
+"""Hidden-layer activations g with their first and second derivatives, by name.
 
 Each activation works in place on the pre-activation ``z`` and returns the
 output ``x = g(z)``.  Each derivative multiplies a back-propagated gradient by
 ``g'(z)`` *written in terms of the output x*, so the backward pass never needs
-to keep ``z`` (MATH.md section 1: the Jacobian dx/dz is diagonal, hence an
-elementwise product).  ``scratch``, an array shaped like the gradient, holds
-``g'(z)`` so that training allocates nothing per batch.
+to keep ``z`` (the Jacobian dx/dz is diagonal, hence an elementwise product;
+see the docs page "The network").  ``scratch``, an array shaped like the
+gradient, holds ``g'(z)`` so that training allocates nothing per batch.
+
+The second derivatives ``g''(z)``, also in terms of x, serve the R-operator's
+exact Hessian-vector products (``roperator``).
 """
 
 import numpy as np
@@ -51,6 +54,21 @@ def _relu_derivative(x, delta, scratch=None):
     delta *= np.greater(x, 0, out=scratch)
 
 
+def _logistic_second_derivative(x):
+    """g'' = x (1 - x) (1 - 2x), from g' = x (1 - x)."""
+    return x * (1 - x) * (1 - 2 * x)
+
+
+def _tanh_second_derivative(x):
+    """g'' = -2 x (1 - x**2), from g' = 1 - x**2."""
+    return -2 * x * (1 - x**2)
+
+
+def _zero_second_derivative(x):
+    """g'' = 0: identity, and relu away from its kink."""
+    return np.zeros_like(x)
+
+
 ACTIVATIONS = {
     "identity": _identity,
     "logistic": _logistic,
@@ -64,3 +82,17 @@ DERIVATIVES = {
     "tanh": _tanh_derivative,
     "relu": _relu_derivative,
 }
+
+SECOND_DERIVATIVES = {
+    "identity": _zero_second_derivative,
+    "logistic": _logistic_second_derivative,
+    "tanh": _tanh_second_derivative,
+    "relu": _zero_second_derivative,
+}
+
+
+def derivative_values(activation, x):
+    """g'(z) as an array, in terms of the output x (a new array)."""
+    values = np.ones_like(x)
+    DERIVATIVES[activation](x, values)
+    return values

@@ -9,7 +9,7 @@ zero can be dropped too.
 
 import numpy as np
 
-from ._activations import ACTIVATIONS
+from .activations import ACTIVATIONS
 
 
 def compact_network(coefs, intercepts, activation, drop_features=False):

@@ -1,5 +1,8 @@
 """All of a network's parameters as one flat vector, and per-layer views into it.
 
+This is the only place that packs and unpacks parameters: the solvers, the
+R-operator and :mod:`skreg.theory` all use :class:`ParameterLayout`.
+
 The stochastic solvers keep the weights, their gradient and the optimizer's
 state each as a single contiguous vector (the weights of every layer first,
 then the biases), while the forward and backward passes work on per-layer
@@ -33,15 +36,20 @@ class ParameterLayout:
         self.size = self.n_coef + sum(self.intercept_sizes)
 
     def views(self, flat):
-        """Return ``(coefs, intercepts)``: lists of views into ``flat``."""
+        """Return ``(coefs, intercepts)``: lists of views into ``flat``.
+
+        ``flat`` has the parameters on its last axis; leading axes (a block of
+        directions in parameter space, say) are kept in front of every view.
+        """
+        lead = flat.shape[:-1]
         coefs, offset = [], 0
         for shape in self.coef_shapes:
             end = offset + shape[0] * shape[1]
-            coefs.append(flat[offset:end].reshape(shape))
+            coefs.append(flat[..., offset:end].reshape(*lead, *shape))
             offset = end
         intercepts = []
         for size in self.intercept_sizes:
-            intercepts.append(flat[offset : offset + size])
+            intercepts.append(flat[..., offset : offset + size])
             offset += size
         return coefs, intercepts
 
@@ -66,3 +74,13 @@ class ParameterLayout:
                 coefs + intercepts, expected_coefs + expected_intercepts
             )
         )  # fmt: skip
+
+
+def zero_fraction(arrays):
+    """Fraction of exactly-zero entries over all of ``arrays``, in [0, 1].
+
+    The one definition of sparsity: ``sparsity_`` applies it to each layer's
+    weights, the ``verbose`` lines and the command-line study to all of them.
+    """
+    n_zero = sum(int(np.count_nonzero(A == 0)) for A in arrays)
+    return n_zero / max(sum(A.size for A in arrays), 1)

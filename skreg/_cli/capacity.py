@@ -14,8 +14,8 @@ import numpy as np
 from numpy.polynomial import chebyshev
 from sklearn.model_selection import KFold
 
-from ._capacity import capacity_curve
-from ._polynomial import PolynomialCapacity
+from .._capacity import capacity_curve
+from .._polynomial import PolynomialCapacity
 
 DEFAULT_N_SAMPLES = 30
 DEFAULT_TRUE_DEGREE = 3

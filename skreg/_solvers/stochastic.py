@@ -1,4 +1,4 @@
-"""One epoch of mini-batch training with a penalty (MATH.md section 2).
+"""One epoch of mini-batch training with a penalty (docs page "The objective").
 
 A mini-batch B steps along
 
@@ -6,9 +6,9 @@ A mini-batch B steps along
 
 where S is the weight sum of the whole fit (or of the ``partial_fit`` call), so
 that a given alpha means the same objective for every batch size and solver.
-Smooth penalties enter through their gradient (L2 = weight decay, section 3);
-the others through their proximal operator after the step, with the step size
-the optimizer used (section 5).
+Penalties with a gradient enter through it (L2 = weight decay); the others
+through their proximal operator after the step, with the step size the
+optimizer used.
 """
 
 import warnings
@@ -16,8 +16,6 @@ import warnings
 import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import _safe_indexing, gen_batches
-
-from ._network import loss_and_gradient
 
 
 class EpochResult:
@@ -46,11 +44,10 @@ def resolve_batch_size(batch_size, n_samples):
 
 
 def run_epoch(
-    params, X, Y, sample_weight, sample_idx, batch_size, *,
-    activation, loss, penalty, alpha, optimizer, workspace, shuffled,
+    params, objective, sample_idx, batch_size, *, optimizer, workspace, shuffled,
     dropout_rates=None, random_state=None,
 ):  # fmt: skip
-    """Train one pass over the data in mini-batches, updating params in place.
+    """Train one pass over the objective's data in mini-batches, updating params.
 
     ``params`` is the flat parameter vector laid out as ``workspace.layout``
     (weights first, then biases); the optimizer was built for ``[params]``.
@@ -60,60 +57,65 @@ def run_epoch(
     EpochResult
         Data term and penalty term of the objective, accumulated over batches.
     """
-    n_samples = X.shape[0]
-    weight_sum = n_samples if sample_weight is None else float(sample_weight.sum())
-    strength = alpha / weight_sum if weight_sum > 0 else 0.0
+    X, Y, sample_weight = objective.X, objective.Y, objective.sample_weight
+    strength = objective.penalty_strength
     coefs, intercepts = workspace.layout.views(params)
-    n_coef = workspace.layout.n_coef
-    weights, weight_grad = params[:n_coef], workspace.gradient[:n_coef]
-    scratch = workspace.parameter_buffer(0)[:n_coef]
-    layer_scratch = workspace.layout.views(workspace.parameter_buffer(0))[0]
     # the penalty term of the epoch is taken at the weights it starts from:
     # one evaluation per epoch, and for a single batch exactly the objective
     # at the point where its gradient is taken
-    penalty_value = alpha * penalty.value(coefs, layer_scratch) if alpha else 0.0
+    layer_scratch = workspace.layout.views(workspace.parameter_buffer(0))[0]
+    penalty_value = objective.penalty_sum(coefs, layer_scratch)
     data_total = 0.0
     gather = _BatchGatherer(X, Y, sample_weight, workspace)
-    for batch in gen_batches(n_samples, batch_size):
+    step_penalty = _penalty_step(objective.penalty, params, workspace, strength)
+    for batch in gen_batches(X.shape[0], batch_size):
         X_batch, Y_batch, sw_batch = gather(sample_idx[batch] if shuffled else batch)
         batch_weight = X_batch.shape[0] if sw_batch is None else float(sw_batch.sum())
         # the data gradient of a step is the batch's weighted mean
         scale = 1.0 / batch_weight if batch_weight > 0 else 0.0
         masks = draw_dropout_masks(dropout_rates, coefs, X_batch.shape[0], random_state)
-        data, _, _ = loss_and_gradient(
-            coefs, intercepts, X_batch, Y_batch, sw_batch, activation, loss,
-            workspace, gradient_scale=scale, dropout=masks,
+        data_total += objective.data_sum_and_gradient(
+            coefs, intercepts, X_batch, Y_batch, sw_batch, workspace,
+            gradient_scale=scale, dropout=masks,
         )  # fmt: skip
-        data_total += data
-        if penalty.is_smooth:
-            penalty.add_gradient(weights, weight_grad, strength, scratch)
-        optimizer.update([params], [workspace.gradient])
-        if not penalty.is_smooth:
-            _proximal_step(penalty, params, optimizer.step_size(0), strength, workspace)
-    if weight_sum == 0:
+        step_penalty(optimizer)
+    if objective.weight_sum == 0:
         return EpochResult(0.0, 0.0)
+    weight_sum = objective.weight_sum
     return EpochResult(data_total / weight_sum, penalty_value / weight_sum)
 
 
-def _proximal_step(penalty, params, step, strength, workspace):
-    """The penalty's prox on the weights, with the step the optimizer just took.
+def _penalty_step(penalty, params, workspace, strength):
+    """The optimizer step with the penalty: weight decay before it, or a prox after.
 
-    Elementwise penalties see all the weights as one slice; group lasso needs
-    each layer's matrix, since its groups are rows.
+    Returns a function of the optimizer that takes one step.  A penalty with
+    a gradient adds it to the data gradient; any other is applied by its
+    proximal operator with the step size the optimizer just used.
     """
     layout = workspace.layout
+    n_coef = layout.n_coef
+    weights, weight_grad = params[:n_coef], workspace.gradient[:n_coef]
     buffers = workspace.parameter_buffer(0), workspace.parameter_buffer(1)
-    if not penalty.groups_rows:
-        n_coef = layout.n_coef
-        step = step[:n_coef] if np.ndim(step) else step
-        pair = tuple(buffer[:n_coef] for buffer in buffers)
-        penalty.prox(params[:n_coef], step, strength, pair)
-        return
-    coefs = layout.views(params)[0]
-    steps = layout.views(step)[0] if np.ndim(step) else [step] * len(coefs)
-    pairs = zip(*(layout.views(buffer)[0] for buffer in buffers))
-    for coef, coef_step, pair in zip(coefs, steps, pairs):
-        penalty.prox(coef, coef_step, strength, pair)
+    flat_pair = tuple(buffer[:n_coef] for buffer in buffers)
+    coef_views = layout.views(params)[0]
+    layer_pairs = list(zip(*(layout.views(buffer)[0] for buffer in buffers)))
+
+    def smooth_step(optimizer):
+        penalty.add_gradient(weights, weight_grad, strength, flat_pair[0])
+        optimizer.update([params], [workspace.gradient])
+
+    def proximal_step(optimizer):
+        optimizer.update([params], [workspace.gradient])
+        step = optimizer.step_size(0)
+        flat_step = step[:n_coef] if np.ndim(step) else step
+        per_layer = penalty.groups_rows and np.ndim(step)
+        step_views = layout.views(step)[0] if per_layer else None
+        penalty.prox_weights(
+            weights, coef_views, flat_step, step_views, strength,
+            (flat_pair, layer_pairs),
+        )  # fmt: skip
+
+    return smooth_step if penalty.is_smooth else proximal_step
 
 
 def draw_dropout_masks(rates, coefs, n_rows, random_state):

@@ -9,7 +9,7 @@ with the chosen and the largest polynomials.  Nothing here prints.
 
 import numpy as np
 
-from ._report import FigureSpec, Report, Table
+from .report import FigureSpec, Report, Table
 
 ERROR_FIGURE = "error_vs_degree.png"
 GAP_FIGURE = "generalization_gap.png"

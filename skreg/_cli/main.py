@@ -1,0 +1,539 @@
+"""Command line: ``python -m skreg [study|capacity] [options]`` (or ``skreg``).
+
+Subcommands
+-----------
+study (the default)
+    Cross-validated grid search over the penalty and alpha of a regularized
+    MLP on a dataset bundled with scikit-learn or a CSV file: a ranked table
+    on the standard output and a report folder with figures and report.html.
+    ``--dropout RATE [RATE ...]`` adds, for each rate, dropout candidates for
+    the unpenalized model and for penalty l2 at every alpha (not for every
+    penalty: that would multiply the grid, and dropout needs the slower Adam
+    solver, with the l0/group_lasso settings); the table, results.csv and the
+    figures then show the dropout rate.  Without it nothing changes.
+capacity
+    Training and validation error of polynomials against their degree, on
+    noisy values of a known polynomial or two columns of a CSV file, with the
+    degree chosen by the best score and by the one-standard-error rule.
+
+This module is the only one that talks to the terminal: results go to the
+standard output, progress and errors to the standard error.  Errors in the
+arguments or the data are one line and exit with status 2.
+"""
+
+import argparse
+import os
+import sys
+import time
+
+from .. import __version__
+from . import capacity as capacity_study
+from . import capacity_report
+from . import data as cli_data
+from . import report as report_files
+from . import study as penalty_study
+from .data import DataError
+from .study_report import (
+    COLUMN_LEGEND,
+    describe_best,
+    describe_settings,
+    penalty_name,
+    series_name,
+    study_report,
+    study_table,
+)
+
+_TOP_LEVEL_FLAGS = ("-h", "--help", "--version")
+STUDY_OUT = "skreg-report"
+CAPACITY_OUT = "skreg-capacity-report"
+
+
+class _UsageError(Exception):
+    """Options that do not go together, or a report folder that cannot be used."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (and exit status 2)."""
+
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+# ---------------------------------------------------------- argument types
+def _integer(text, low, what):
+    value = int(text)
+    if value < low:
+        raise argparse.ArgumentTypeError(f"must be {what}, got {value}")
+    return value
+
+
+def _n_jobs(text):
+    value = int(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be a non-zero integer, got 0")
+    return value
+
+
+def _seed(text):
+    value = int(text)
+    if not 0 <= value < 2**32:
+        raise argparse.ArgumentTypeError(f"must be in [0, 2**32), got {value}")
+    return value
+
+
+def _folds(text):
+    return _integer(text, 2, "at least 2")
+
+
+def _count(text):
+    return _integer(text, 1, "a positive integer")
+
+
+def _degree(text):
+    return _integer(text, 0, "a non-negative integer")
+
+
+def _noise(text):
+    value = float(text)
+    if not 0 <= value < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text}")
+    return value
+
+
+def _alphas(text):
+    try:
+        values = tuple(float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be comma-separated numbers, got {text!r}"
+        ) from None
+    if not all(0 < value < float("inf") for value in values):
+        raise argparse.ArgumentTypeError(f"must be positive numbers, got {text!r}")
+    return tuple(sorted(set(values)))
+
+
+_PENALTY_NAMES = {penalty_name(penalty): penalty for penalty in penalty_study.PENALTIES}
+
+
+def _penalties(text):
+    names = [part.strip() for part in text.split(",")]
+    unknown = [name for name in names if name not in _PENALTY_NAMES]
+    if unknown:
+        known = ", ".join(_PENALTY_NAMES)
+        raise argparse.ArgumentTypeError(
+            f"unknown {unknown[0]!r} (choose from {known})"
+        )
+    return tuple(dict.fromkeys(_PENALTY_NAMES[name] for name in names))
+
+
+def _dropout(text):
+    value = float(text)
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be in (0, 1), got {text}")
+    return value
+
+
+# The names in error messages, e.g. "argument --n-jobs: invalid int value: 'x'".
+_n_jobs.__name__ = _seed.__name__ = _folds.__name__ = "int"
+_count.__name__ = _degree.__name__ = "int"
+_noise.__name__ = _dropout.__name__ = "float"
+_alphas.__name__ = _penalties.__name__ = "list"
+
+
+def _values_text(values):
+    return ",".join(f"{value:g}" for value in values)
+
+
+# ---------------------------------------------------------------- parsers
+def _add_common(parser, out_default, cv_default, cv_quick, jobs, seeded):
+    parser.add_argument(
+        "-q", "--quiet", action="store_true",
+        help="print the table only (no progress, no summary)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--n-jobs", type=_n_jobs, default=None, metavar="N",
+        help=f"{jobs} run in parallel (-1: all cores; default: 1)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--random-state", type=_seed, default=0, metavar="SEED",
+        help=f"seed of {seeded} (default: 0)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--out", default=out_default, metavar="DIR",
+        help=f"report folder, created if needed (default: {out_default}/)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--cv", type=_folds, default=None, metavar="K",
+        help=f"number of cross-validation folds (default: {cv_default}; "
+        f"{cv_quick} with --quick)",
+    )  # fmt: skip
+
+
+def _add_study(subparsers):
+    parser = subparsers.add_parser(
+        "study",
+        help="cross-validated grid search over penalty and alpha (default command)",
+        description=(
+            "Cross-validate RegularizedMLPClassifier or RegularizedMLPRegressor "
+            "with every penalty over a grid of alpha, print a ranked table "
+            "(CV score, training score, generalization gap, fraction of zero "
+            "weights, fit time) and write a report folder with figures and "
+            "report.html.  Progress goes to the standard error."
+        ),
+    )
+    data = parser.add_argument_group("data (a bundled dataset or a CSV file)")
+    source = data.add_mutually_exclusive_group()
+    source.add_argument(
+        "--dataset", choices=tuple(cli_data.BUILTIN_DATASETS), default="digits",
+        help="dataset bundled with scikit-learn (default: digits)",
+    )  # fmt: skip
+    source.add_argument(
+        "--csv", metavar="FILE",
+        help="comma-separated file with a header row; the columns other than "
+        "--target are the (numeric) features",
+    )  # fmt: skip
+    data.add_argument("--target", metavar="COLUMN", help="target column of --csv")
+    data.add_argument(
+        "--task", choices=cli_data.TASKS,
+        help="what the --csv target is (default: guessed; a column of integers "
+        f"with at most {cli_data.MAX_INFERRED_CLASSES} values is classification)",
+    )  # fmt: skip
+    grid = parser.add_argument_group("grid")
+    grid.add_argument(
+        "--quick", action="store_true",
+        help=f"smaller grid: alpha = {_values_text(penalty_study.QUICK_ALPHAS)}, "
+        f"{penalty_study.QUICK_CV} folds",
+    )  # fmt: skip
+    grid.add_argument(
+        "--alphas", type=_alphas, metavar="A,B,...",
+        help=f"penalty strengths (default: {_values_text(penalty_study.DEFAULT_ALPHAS)})",
+    )  # fmt: skip
+    grid.add_argument(
+        "--penalties", type=_penalties, default=penalty_study.PENALTIES, metavar="P,Q,...",
+        help=f"penalties to try (default: all: {','.join(_PENALTY_NAMES)})",
+    )  # fmt: skip
+    grid.add_argument(
+        "--dropout", type=_dropout, nargs="+", default=(), metavar="RATE",
+        help="dropout rates in (0, 1): for each, add candidates with that "
+        "dropout for penalty none and for l2 at every alpha (when in "
+        "--penalties; not for the other penalties, to keep the grid small), "
+        "fitted with Adam like l0 and group_lasso; the table gets a dropout "
+        "column (default: no dropout)",
+    )  # fmt: skip
+    _add_common(
+        parser, STUDY_OUT, penalty_study.DEFAULT_CV, penalty_study.QUICK_CV,
+        jobs="candidates", seeded="the folds and the weight initialisation",
+    )  # fmt: skip
+    parser.set_defaults(func=_run_study)
+
+
+def _add_capacity(subparsers):
+    parser = subparsers.add_parser(
+        "capacity",
+        help="training and validation error of polynomials against the degree",
+        description=(
+            "Cross-validate polynomials of degree 0 to --max-degree on noisy "
+            "values of a random polynomial (or two columns of a CSV file), print "
+            "the training and validation errors with the degree chosen by the "
+            "best score and by the one-standard-error rule, and write a report "
+            "folder with figures and report.html."
+        ),
+    )
+    data = parser.add_argument_group(
+        "data (synthetic by default, or two columns of a CSV file)"
+    )
+    data.add_argument(
+        "--true-degree", type=_degree, metavar="D",
+        help=f"degree of the true polynomial "
+        f"(default: {capacity_study.DEFAULT_TRUE_DEGREE})",
+    )  # fmt: skip
+    data.add_argument(
+        "--noise", type=_noise, metavar="STD",
+        help=f"std of the Gaussian noise (default: {capacity_study.DEFAULT_NOISE:g})",
+    )  # fmt: skip
+    data.add_argument(
+        "--n-samples", type=_count, metavar="N",
+        help=f"number of points (default: {capacity_study.DEFAULT_N_SAMPLES})",
+    )  # fmt: skip
+    data.add_argument(
+        "--csv", metavar="FILE", help="comma-separated file with a header row"
+    )
+    data.add_argument(
+        "--feature", metavar="COLUMN",
+        help="input column of --csv (default: the only column besides --target)",
+    )  # fmt: skip
+    data.add_argument("--target", metavar="COLUMN", help="target column of --csv")
+    model = parser.add_argument_group("degrees")
+    model.add_argument(
+        "--max-degree", type=_degree, metavar="D",
+        help=f"largest degree tried (default: {capacity_study.DEFAULT_MAX_DEGREE}; "
+        f"{capacity_study.QUICK_MAX_DEGREE} with --quick)",
+    )  # fmt: skip
+    model.add_argument(
+        "--quick", action="store_true",
+        help=f"degrees up to {capacity_study.QUICK_MAX_DEGREE}, "
+        f"{capacity_study.QUICK_CV} folds",
+    )  # fmt: skip
+    _add_common(
+        parser, CAPACITY_OUT, capacity_study.DEFAULT_CV, capacity_study.QUICK_CV,
+        jobs="fits", seeded="the synthetic data and the folds",
+    )  # fmt: skip
+    parser.set_defaults(func=_run_capacity)
+
+
+def build_parser():
+    """Return the argument parser of the ``skreg`` command.
+
+    Returns
+    -------
+    parser : argparse.ArgumentParser
+        The parser, with one subparser per subcommand.
+    """
+    parser = _Parser(
+        prog="skreg",
+        description="Regularized multi-layer perceptrons: studies from the shell. "
+        "Without a subcommand, runs 'study'.",
+    )
+    parser.add_argument("--version", action="version", version=__version__)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_study(subparsers)
+    _add_capacity(subparsers)
+    return parser
+
+
+def _with_default_command(argv):
+    """Insert "study" when the arguments start with an option (or are empty)."""
+    if not argv or (argv[0].startswith("-") and argv[0] not in _TOP_LEVEL_FLAGS):
+        return ["study", *argv]
+    return list(argv)
+
+
+# ---------------------------------------------------------------- output
+def _plus_minus(stream):
+    try:
+        "±".encode(stream.encoding or "ascii")
+    except (LookupError, UnicodeEncodeError):
+        return "+/-"
+    return "±"
+
+
+def _duration(seconds):
+    """Text of a duration: "12.3 s" below a minute, "m:ss" above."""
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, seconds = divmod(round(seconds), 60)
+    return f"{minutes}:{seconds:02d}"
+
+
+class _Progress:
+    """Prints one line per finished candidate, with elapsed time and ETA.
+
+    ``name_width`` is the width of the candidate names ("l2+dropout 0.5").
+    """
+
+    def __init__(self, stream, total, metric, name_width=11):
+        self.stream = stream
+        self.total = total
+        self.metric = metric
+        self.name_width = name_width
+        self.done = 0
+        self.start = time.perf_counter()
+
+    def elapsed(self):
+        """Seconds since the start."""
+        return time.perf_counter() - self.start
+
+    def __call__(self, row):
+        self.done += 1
+        elapsed = self.elapsed()
+        eta = elapsed / self.done * (self.total - self.done)
+        alpha = "" if row.penalty is None else f"alpha={row.alpha:g}"
+        name = series_name(row.penalty, row.dropout)
+        width = len(str(self.total))
+        print(
+            f"[{self.done:>{width}}/{self.total}] {name:<{self.name_width}} "
+            f"{alpha:<12} CV {self.metric} {row.test_mean:.3f}  "
+            f"({row.fit_time:.2f} s/fit)  elapsed {_duration(elapsed)}, "
+            f"ETA {_duration(eta)}",
+            file=self.stream, flush=True,
+        )  # fmt: skip
+
+
+def _say(args, stream, *lines):
+    """Print ``lines`` unless ``--quiet``."""
+    if not args.quiet:
+        print(*lines, sep="\n", file=stream, flush=True)
+
+
+def _prepare_folder(path, err):
+    """Create the report folder now, so that a bad --out fails before the work.
+
+    Also says, on ``err``, when the report will have no figures.
+    """
+    try:
+        os.makedirs(path, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        message = f"--out: cannot create the folder '{path}': {reason}"
+        raise _UsageError(message) from None
+    if report_files.figure_class() is None:
+        print(f"skreg: {report_files.NO_MATPLOTLIB}", file=err, flush=True)
+
+
+def _write_report(report, path):
+    try:
+        return report_files.write_report(report, path)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise _UsageError(f"cannot write the report to '{path}': {reason}") from None
+
+
+def _report_lines(written):
+    figures = len(written.figures)
+    return f"report: {written.html} ({figures} figures, {written.csv.name})"
+
+
+# ----------------------------------------------------------------- study
+def _study_dataset(args):
+    if args.csv is None:
+        if args.target is not None or args.task is not None:
+            raise _UsageError("--target and --task go with --csv FILE")
+        return cli_data.load_builtin(args.dataset)
+    if args.target is None:
+        raise _UsageError("--csv needs --target COLUMN (the column to predict)")
+    return cli_data.load_csv(args.csv, args.target, args.task)
+
+
+def _study_dropouts(args):
+    """The sorted distinct --dropout rates, checked against --penalties."""
+    dropouts = tuple(sorted(set(args.dropout)))
+    if dropouts and not set(args.penalties) & set(penalty_study.DROPOUT_PENALTIES):
+        raise _UsageError(
+            "--dropout adds candidates for penalty none and l2 only: "
+            "add one of them to --penalties"
+        )
+    return dropouts
+
+
+def _run_study(args, out, err):
+    dataset = _study_dataset(args)
+    alphas = args.alphas or (
+        penalty_study.QUICK_ALPHAS if args.quick else penalty_study.DEFAULT_ALPHAS
+    )
+    cv = args.cv or (penalty_study.QUICK_CV if args.quick else penalty_study.DEFAULT_CV)
+    dropouts = _study_dropouts(args)
+    cli_data.check_folds(dataset, cv)
+    _prepare_folder(args.out, err)
+    settings = describe_settings(dataset, alphas, args.penalties, cv, dropouts)
+    _say(args, out, *settings, "")
+    grid = penalty_study.candidates(alphas, args.penalties, dropouts)
+    width = max(11, *(len(series_name(p, d)) for p, _, d in grid))
+    progress = _Progress(err, len(grid), dataset.metric, width)
+    result = penalty_study.run_study(
+        dataset, alphas, penalties=args.penalties, dropouts=dropouts, cv=cv,
+        n_jobs=args.n_jobs, random_state=args.random_state, refit_best=True,
+        on_row=None if args.quiet else progress,
+    )  # fmt: skip
+    print(study_table(result, _plus_minus(out)).to_text(), file=out, flush=True)
+    _say(args, out, "", describe_best(result), COLUMN_LEGEND)
+    _say(args, err, f"writing the report to {args.out}/")
+    run_time = f"run time: {_duration(progress.elapsed())}"
+    written = _write_report(study_report(result, [run_time]), args.out)
+    elapsed = _duration(progress.elapsed())
+    _say(args, out, _report_lines(written), f"finished in {elapsed}")
+    return 0
+
+
+# -------------------------------------------------------------- capacity
+_SYNTHETIC_OPTIONS = ("true_degree", "noise", "n_samples")
+
+
+def _capacity_data(args):
+    """Return x, y and the keyword arguments naming them for run_capacity."""
+    if args.csv is None:
+        if args.target is not None or args.feature is not None:
+            raise _UsageError("--feature and --target go with --csv FILE")
+        truth = capacity_study.make_polynomial_data(
+            _or_default(args.n_samples, capacity_study.DEFAULT_N_SAMPLES),
+            _or_default(args.true_degree, capacity_study.DEFAULT_TRUE_DEGREE),
+            _or_default(args.noise, capacity_study.DEFAULT_NOISE),
+            args.random_state,
+        )
+        return truth.x, truth.y, {"truth": truth}
+    given = [name for name in _SYNTHETIC_OPTIONS if getattr(args, name) is not None]
+    if given:
+        option = "--" + given[0].replace("_", "-")
+        raise _UsageError(f"{option} is for synthetic data, not --csv")
+    if args.target is None:
+        raise _UsageError("--csv needs --target COLUMN (the column to predict)")
+    x, y, feature = cli_data.load_csv_pair(args.csv, args.feature, args.target)
+    names = {"name": args.csv, "feature": feature, "target": args.target}
+    return x, y, names
+
+
+def _or_default(value, default):
+    return default if value is None else value
+
+
+def _run_capacity(args, out, err):
+    x, y, names = _capacity_data(args)
+    quick = args.quick
+    max_degree = _or_default(
+        args.max_degree,
+        capacity_study.QUICK_MAX_DEGREE if quick else capacity_study.DEFAULT_MAX_DEGREE,
+    )
+    cv = args.cv or (capacity_study.QUICK_CV if quick else capacity_study.DEFAULT_CV)
+    if len(x) < 2 * cv:
+        raise DataError(
+            f"{len(x)} samples: too few for {cv}-fold cross-validation "
+            "(use --cv with fewer folds or more samples)"
+        )
+    _prepare_folder(args.out, err)
+    start = time.perf_counter()
+    _say(args, err, f"cross-validating degrees 0..{max_degree} ({cv} folds each)")
+    study = capacity_study.run_capacity(
+        x, y, max_degree=max_degree, cv=cv, random_state=args.random_state,
+        n_jobs=args.n_jobs, **names,
+    )  # fmt: skip
+    _say(args, out, *capacity_report.describe_settings(study), "")
+    print(capacity_report.capacity_table(study, _plus_minus(out)).to_text(), file=out)
+    _say(args, out, "", *capacity_report.describe_choice(study), capacity_report.COLUMN_LEGEND)
+    _say(args, err, f"writing the report to {args.out}/")
+    run_time = f"run time: {_duration(time.perf_counter() - start)}"
+    written = _write_report(capacity_report.capacity_report(study, [run_time]), args.out)
+    elapsed = _duration(time.perf_counter() - start)
+    _say(args, out, _report_lines(written), f"finished in {elapsed}")
+    return 0
+
+
+# ------------------------------------------------------------------ main
+def main(argv=None):
+    """Run the ``skreg`` command line.
+
+    Parameters
+    ----------
+    argv : list of str, default=None
+        The arguments; ``sys.argv[1:]`` when None.  Without a subcommand the
+        arguments go to ``study``.
+
+    Returns
+    -------
+    status : int
+        The exit status: 0 on success, 2 for bad data or options that do not
+        go together (one line on the standard error), 1 when the output pipe
+        closes early, 130 when interrupted (argument errors exit with status
+        2 directly).
+    """
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser().parse_args(_with_default_command(argv))
+    try:
+        return args.func(args, sys.stdout, sys.stderr)
+    except (DataError, _UsageError) as exc:
+        print(f"skreg: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # e.g. "skreg | head": stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except KeyboardInterrupt:
+        print("skreg: interrupted", file=sys.stderr)
+        return 130

@@ -160,7 +160,10 @@ def gemm_floor(w, X, n_outputs):
     rows = X.shape[0] if w["solver"] == "lbfgs" else w["batch_size"]
     rng = np.random.default_rng(0)
     dtype = X.dtype
-    W = [rng.standard_normal((a, b)).astype(dtype) for a, b in zip(units, units[1:])]
+    W = [
+        rng.standard_normal((a, b)).astype(dtype)
+        for a, b in zip(units[:-1], units[1:], strict=True)
+    ]
     acts = [X[:rows]] + [np.empty((rows, u), dtype) for u in units[1:]]
     grads = [np.empty_like(M) for M in W]
     deltas = [rng.standard_normal((rows, u)).astype(dtype) for u in units[1:]]
@@ -181,7 +184,7 @@ def _torch_fit(w, X, y, X_test, y_test):  # pragma: no cover - optional
     dtype = torch.float32 if X.dtype == np.float32 else torch.float64
     units = [X.shape[1], *w["hidden"]]
     layers = []
-    for a, b in zip(units, units[1:]):
+    for a, b in zip(units[:-1], units[1:], strict=True):
         layers += [torch.nn.Linear(a, b, dtype=dtype), torch.nn.ReLU()]
     n_out = len(np.unique(y)) if w["kind"] == "clf" else 1
     layers.append(torch.nn.Linear(units[-1], n_out, dtype=dtype))
@@ -303,7 +306,7 @@ def penalty_step_times(w, X, y, repeats):
     ]
     originals = [getattr(owner, name) for owner, name in targets]
     try:
-        for (owner, name), original in zip(targets, originals):
+        for (owner, name), original in zip(targets, originals, strict=True):
             setattr(owner, name, timed(original))
         for _ in range(repeats):
             for penalty in spent:
@@ -314,7 +317,7 @@ def penalty_step_times(w, X, y, repeats):
                     model.fit(X, y)
                 spent[penalty].append(clock["seconds"] / model.n_iter_)
     finally:
-        for (owner, name), original in zip(targets, originals):
+        for (owner, name), original in zip(targets, originals, strict=True):
             setattr(owner, name, original)
     return {penalty: float(np.median(t)) for penalty, t in spent.items()}
 
@@ -376,7 +379,7 @@ def run_callback_cost(repeats):
     return {**medians, "ratio": float(ratio)}
 
 
-def _no_callbacks(*args, **kwargs):
+def _no_callbacks(*_args, **_kwargs):
     return None
 
 

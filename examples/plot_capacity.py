@@ -66,7 +66,7 @@ train_mse = -degree_curve.train_scores_mean
 validation_mse = -degree_curve.validation_scores_mean
 print("\ndegree  training MSE  validation MSE")
 for degree, train, validation in zip(
-    degree_curve.param_range, train_mse, validation_mse
+    degree_curve.param_range, train_mse, validation_mse, strict=True
 ):
     print(f"{degree:6d}  {train:12.3g}  {validation:14.3g}")
 print(
@@ -121,7 +121,7 @@ with warnings.catch_warnings():
     )  # fmt: skip
 print("\nhidden_layer_sizes  training MSE  validation MSE")
 for size, train, validation in zip(
-    sizes, -mlp_curve.train_scores_mean, -mlp_curve.validation_scores_mean
+    sizes, -mlp_curve.train_scores_mean, -mlp_curve.validation_scores_mean, strict=True
 ):
     print(f"{str(size):>18}  {train:12.3g}  {validation:14.3g}")
 print(f"best: {mlp_curve.best_param_}; one standard error: {mlp_curve.one_se_param_}")

@@ -77,7 +77,7 @@ else:
     all_weights = np.concatenate([m[-1].coefs_[0].ravel() for m in models.values()])
     bins = np.linspace(all_weights.min(), all_weights.max(), 61)
     fig, axes = plt.subplots(2, 2, figsize=(9, 6), sharex=True, sharey=True)
-    for ax, (penalty, model) in zip(axes.ravel(), models.items()):
+    for ax, (penalty, model) in zip(axes.ravel(), models.items(), strict=True):
         weights = model[-1].coefs_[0].ravel()
         ax.hist(weights, bins=bins, color="tab:blue")
         ax.set_yscale("log")

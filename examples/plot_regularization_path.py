@@ -63,7 +63,10 @@ net_path = regularization_path(
     network, X, y, alphas=[32, 16, 8, 4, 2, 1, 0.5], random_state=0
 )
 for alpha, n_feat, score in zip(
-    net_path.alphas, net_path.n_selected_features, net_path.validation_scores
+    net_path.alphas,
+    net_path.n_selected_features,
+    net_path.validation_scores,
+    strict=True,
 ):
     print(f"alpha {alpha:5.1f}: {n_feat:2d} input features, validation {score:.3f}")
 

@@ -81,7 +81,7 @@ print(
 # Which first-layer weights survive
 # ---------------------------------
 fig, axes = plt.subplots(1, len(models), figsize=(14, 4), sharey=True)
-for ax, (name, model) in zip(axes, models.items()):
+for ax, (name, model) in zip(axes, models.items(), strict=True):
     ax.imshow(
         model.coefs_[0] != 0,
         aspect="auto",

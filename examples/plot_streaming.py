@@ -91,7 +91,11 @@ def iter_row_chunks(path, chunk_rows):
 
 
 def iter_chunks():
-    return zip(iter_row_chunks(X_path, CHUNK_ROWS), iter_row_chunks(y_path, CHUNK_ROWS))
+    return zip(
+        iter_row_chunks(X_path, CHUNK_ROWS),
+        iter_row_chunks(y_path, CHUNK_ROWS),
+        strict=True,
+    )
 
 
 # First pass: the scaler's statistics.

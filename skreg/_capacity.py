@@ -76,6 +76,21 @@ class CapacityCurve:
         "one-standard-error rule").
     one_se_param_ : object
         ``param_range[one_se_index_]``.
+
+    See Also
+    --------
+    capacity_curve : Cross-validates an estimator over a parameter range.
+    sklearn.model_selection.validation_curve : The per-fold scores alone.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skreg import CapacityCurve
+    >>> train = [[1.0, 1.0], [0.9, 0.8], [0.95, 0.97]]
+    >>> validation = [[0.6, 0.7], [0.9, 0.6], [0.7, 0.6]]
+    >>> curve = CapacityCurve("degree", [1, 2, 3], train, validation)
+    >>> curve.best_param_, curve.one_se_param_
+    (2, 1)
     """
 
     def __init__(

@@ -273,8 +273,10 @@ def _compose(kind):
         + _ATTRIBUTES
         + classes
         + "\n    See Also\n    --------\n"
-        + "    sklearn.neural_network.MLPClassifier\n"
-        + "    sklearn.neural_network.MLPRegressor\n"
+        + "    sklearn.neural_network.MLPClassifier : The scikit-learn classifier "
+        "that skreg's follows parameter for parameter.\n"
+        + "    sklearn.neural_network.MLPRegressor : The scikit-learn regressor "
+        "that skreg's follows parameter for parameter.\n"
         + _NOTES
         + _EXAMPLES[kind]
     )

@@ -12,7 +12,10 @@ from ._utils.plotting import import_pyplot
 class RegularizationPath:
     """What :func:`regularization_path` found, one entry per alpha.
 
-    Attributes
+    Built by :func:`regularization_path`, which fits from the largest alpha to
+    the smallest; every parameter is kept as the attribute of the same name.
+
+    Parameters
     ----------
     alphas : ndarray of shape (n_alphas,)
         The penalty strengths, in decreasing order (the order of the fits).
@@ -20,11 +23,36 @@ class RegularizationPath:
         Number of non-zero weights in each layer.
     selected_features : list of ndarray
         Indices of the input features with a non-zero first-layer row.
-    train_scores, validation_scores : ndarray of shape (n_alphas,)
-        ``estimator.score`` on the training and the held-out data (``nan``
-        without held-out data).
+    train_scores : ndarray of shape (n_alphas,)
+        ``estimator.score`` on the training data.
+    validation_scores : ndarray of shape (n_alphas,)
+        ``estimator.score`` on the held-out data (``nan`` without held-out
+        data).
     coefs : list of list of ndarray or None
         Copies of ``coefs_`` after each fit, when kept.
+
+    Attributes
+    ----------
+    alphas, n_nonzero, selected_features, train_scores, validation_scores, coefs
+        The parameters above.
+    n_selected_features : ndarray of shape (n_alphas,)
+        Number of selected input features for each alpha.
+
+    See Also
+    --------
+    regularization_path : Computes it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skreg import RegularizationPath
+    >>> path = RegularizationPath(
+    ...     alphas=np.array([10.0, 1.0]), n_nonzero=np.array([[0], [3]]),
+    ...     selected_features=[np.array([], dtype=int), np.array([0, 2])],
+    ...     train_scores=np.array([0.1, 0.9]),
+    ...     validation_scores=np.array([0.1, 0.8]), coefs=None)
+    >>> path.n_selected_features
+    array([0, 2])
     """
 
     def __init__(
@@ -59,6 +87,8 @@ class RegularizationPath:
         Returns
         -------
         axes : sequence of two matplotlib Axes
+            The panels drawn on: non-zero weights and selected features (left),
+            training and validation scores (right), against alpha.
         """
         if axes is None:
             plt = import_pyplot()
@@ -124,12 +154,16 @@ def regularization_path(
     estimator : RegularizedMLPClassifier or RegularizedMLPRegressor
         The model (not modified; a clone is fitted).
     X : array-like of shape (n_samples, n_features)
+        The input data.
     y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        The targets.
     alphas : array-like, default=None
         Penalty strengths; sorted in decreasing order.  When None,
-        :func:`default_alphas` chooses ``n_alphas`` of them.
+        ``n_alphas`` values are chosen from the data (see Notes).
     n_alphas : int, default=10
+        Number of penalty strengths when ``alphas`` is None.
     alpha_min_ratio : float, default=1e-3
+        Ratio of the smallest to the largest chosen strength.
     validation_fraction : float, default=0.2
         Share of the data held out for ``validation_scores`` (stratified for a
         classifier); 0 fits on all the data.
@@ -141,6 +175,33 @@ def regularization_path(
     Returns
     -------
     path : RegularizationPath
+        Non-zero weights, selected features, scores and (with ``keep_coefs``)
+        the weights, for every alpha.
+
+    See Also
+    --------
+    RegularizationPath : The result, with its ``plot`` method.
+
+    Notes
+    -----
+    The default grid runs from ``alpha_max = max |X_c^T Y_c|`` (centred inputs
+    and targets, class indicators for a classifier), the smallest alpha at
+    which all-zero weights are optimal for a linear model with an L1 penalty
+    in skreg's scaling, down to ``alpha_min_ratio * alpha_max``, evenly on a
+    log scale.  For networks ``alpha_max`` is a heuristic starting point.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skreg import RegularizedMLPRegressor, regularization_path
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> X = StandardScaler().fit_transform(X)
+    >>> model = RegularizedMLPRegressor(
+    ...     hidden_layer_sizes=(), solver="lbfgs", penalty="l1", max_iter=500)
+    >>> path = regularization_path(model, X, y, n_alphas=4, random_state=0)
+    >>> [int(n) for n in path.n_selected_features]
+    [0, 5, 9, 10]
     """
     X_train, X_val, y_train, y_val = _split(
         estimator, X, y, validation_fraction, random_state
@@ -152,7 +213,7 @@ def regularization_path(
     alphas = np.sort(np.asarray(alphas, dtype=float))[::-1]
     model = clone(estimator).set_params(warm_start=True)
     rows = [_fit_one(model, alpha, X_train, y_train, X_val, y_val) for alpha in alphas]
-    n_nonzero, selected, train, val, coefs = zip(*rows)
+    n_nonzero, selected, train, val, coefs = zip(*rows, strict=True)
     return RegularizationPath(
         alphas,
         np.array(n_nonzero),

@@ -73,7 +73,7 @@ def _term_name(powers, names):
     """Readable name of one term, e.g. ``"x0^2 x1"``."""
     factors = [
         name if power == 1 else f"{name}^{power}"
-        for name, power in zip(names, powers)
+        for name, power in zip(names, powers, strict=True)
         if power > 0
     ]
     return " ".join(factors)
@@ -170,7 +170,7 @@ class _InternalPolynomial:
             active = [f for f in range(n_features) if p[f] > 0]
             for sub in itertools.product(*(range(p[f] + 1) for f in active)):
                 q = [0] * n_features
-                for f, q_f in zip(active, sub):
+                for f, q_f in zip(active, sub, strict=True):
                     q[f] = q_f
                 rows.append(column[tuple(q)])
                 cols.append(j)
@@ -569,7 +569,7 @@ class PolynomialCapacity(
         return y.ravel() if np.ndim(self.coef_) == 1 else y
 
     def get_feature_names_out(self, input_features=None):
-        """Names of the terms, e.g. ``"x0^2 x1"``, in the order of ``coef_``.
+        """Return the names of the terms, e.g. ``"x0^2 x1"``, in ``coef_`` order.
 
         Parameters
         ----------

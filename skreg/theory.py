@@ -135,7 +135,7 @@ def _factors(eigenvalues, alpha):
 
 # ------------------------------------------------------------------------- L2
 def l2_shrinkage(H, alpha, *, tol=None):
-    r"""Eigenvalues of H and the factor by which L2 scales each eigendirection.
+    r"""Compute the eigenvalues of H and the factor L2 scales each eigendirection by.
 
     With :math:`H = Q \Lambda Q^\top`, the L2-penalised minimiser of the quadratic
     model is :math:`Q\, \mathrm{diag}(f)\, Q^\top w^*` with
@@ -409,7 +409,7 @@ def l1_solution(w_star, h_diag, alpha):
 
 # -------------------------------------------------------------------- Hessian
 def flat_parameters(estimator):
-    """Parameters of a fitted skreg estimator as one vector.
+    """Return the parameters of a fitted skreg estimator as one vector.
 
     The order is the one of :func:`loss_hessian`: every ``coefs_[k]`` then every
     ``intercepts_[k]``, layer by layer, each flattened row-major.  The first

@@ -69,7 +69,9 @@ def fit_case(name):
     X, y = _data(task)
     if name.endswith("float32"):
         X = X.astype(np.float32)
-    model_class = RegularizedMLPClassifier if task == "classifier" else RegularizedMLPRegressor
+    model_class = (
+        RegularizedMLPClassifier if task == "classifier" else RegularizedMLPRegressor
+    )
     fit_params = {}
     if name.endswith("weighted"):
         fit_params["sample_weight"] = np.linspace(0.5, 2.0, X.shape[0])

@@ -10,7 +10,6 @@ differently), so on another machine the arrays are compared to 1e-7 instead.
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
-
 from regression_cases import CASES, REFERENCE, fit_case, machine_fingerprint
 
 _REFERENCE = np.load(REFERENCE)

@@ -71,7 +71,8 @@ def test_a_callback_can_stop_the_fit(iris, solver):
     assert clf.n_iter_ == 3
 
 
-def test_progress_bar_for_a_fit_and_a_grid_search(iris, capsys):
+def test_progress_bar_for_a_fit_and_a_grid_search(iris, capsys):  # noqa: ARG001
+    # capsys keeps the progress bars off the terminal, also under pytest -s
     pytest.importorskip("rich")
     X, y = iris
     clf = RegularizedMLPClassifier(hidden_layer_sizes=(4,), max_iter=5)

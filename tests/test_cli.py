@@ -103,7 +103,7 @@ def test_study_end_to_end(tmp_path):
         assert f"<td>{cells[1]}</td>" in page
     saved = _read_csv(out / "results.csv")
     assert [row["penalty"] for row in saved] == [cells[1] for cells in rows]
-    for row, cells in zip(saved, rows):
+    for row, cells in zip(saved, rows, strict=True):
         assert float(row["cv_score_mean"]) == pytest.approx(float(cells[3]), abs=5e-4)
         assert row["metric"] == "accuracy"
 
@@ -137,7 +137,7 @@ def test_study_with_dropout_end_to_end(tmp_path, capsys):
     assert sorted((row["penalty"], float(row["dropout"])) for row in saved) == sorted(
         [("none", 0.0), ("l2", 0.0), ("l1", 0.0), ("none", 0.5), ("l2", 0.5)]
     )
-    for row, cells in zip(saved, rows):
+    for row, cells in zip(saved, rows, strict=True):
         assert math.isfinite(float(row["cv_score_mean"]))
         assert float(row["cv_score_mean"]) == pytest.approx(float(cells[4]), abs=5e-4)
 
@@ -180,7 +180,7 @@ def _write_csv(path, header, rows):
 
 def test_study_on_a_regression_csv(tmp_path, capsys):
     X, y = load_diabetes(return_X_y=True)
-    rows = [[*x[:3], target] for x, target in zip(X[:120], y[:120])]
+    rows = [[*x[:3], target] for x, target in zip(X[:120], y[:120], strict=True)]
     path = _write_csv(tmp_path / "data.csv", ["age", "sex", "bmi", "target"], rows)
     argv = ["--csv", path, "--target", "target", "--alphas", "10", "-q",
             "--penalties", "none,l1", "--cv", "2", "--out", str(tmp_path)]  # fmt: skip
@@ -198,8 +198,8 @@ def test_study_on_a_csv_with_class_names(tmp_path, capsys):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(40, 2))
     labels = np.where(X[:, 0] > 0, "yes", "no")
-    path = _write_csv(tmp_path / "data.csv", ["f1", "f2", "label"],
-                      [[*x, label] for x, label in zip(X, labels)])  # fmt: skip
+    rows = [[*x, label] for x, label in zip(X, labels, strict=True)]
+    path = _write_csv(tmp_path / "data.csv", ["f1", "f2", "label"], rows)
     argv = ["--csv", path, "--target", "label", "--alphas", "1",
             "--penalties", "l2", "--cv", "2", "--out", str(tmp_path)]  # fmt: skip
     assert main(argv) == 0
@@ -224,7 +224,9 @@ def test_report_without_matplotlib(tmp_path, capsys, monkeypatch):
 def test_capacity_on_a_csv_column_pair(tmp_path, capsys):
     rng = np.random.default_rng(0)
     x = rng.uniform(-2, 2, 40)
-    rows = zip(x, x**2 + rng.normal(scale=0.1, size=40), rng.normal(size=40))
+    rows = zip(
+        x, x**2 + rng.normal(scale=0.1, size=40), rng.normal(size=40), strict=True
+    )
     path = _write_csv(tmp_path / "pairs.csv", ["x", "<y>", "other"], rows)
     argv = ["capacity", "--csv", path, "--feature", "x", "--target", "<y>",
             "--max-degree", "4", "--out", str(tmp_path)]  # fmt: skip
@@ -268,7 +270,7 @@ def test_candidates_in_parallel_give_the_same_rows():
     serial = _study.run_study(dataset, (1.0,), **kwargs)
     parallel = _study.run_study(dataset, (1.0,), n_jobs=2, on_row=seen.append, **kwargs)
     assert sorted(seen, key=parallel.rows.index) == parallel.rows
-    for a, b in zip(serial.rows, parallel.rows):
+    for a, b in zip(serial.rows, parallel.rows, strict=True):
         assert (a.penalty, a.alpha, a.test_mean, a.zero_fraction) == (
             b.penalty, b.alpha, b.test_mean, b.zero_fraction,
         )  # fmt: skip

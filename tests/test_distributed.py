@@ -93,7 +93,9 @@ def test_grid_search_on_dask_equals_sequential(cluster):
     _assert_same_cv_results(search.cv_results_, sequential.cv_results_)
     assert search.best_params_ == sequential.best_params_
     for actual, expected in zip(
-        _weights(search.best_estimator_[-1]), _weights(sequential.best_estimator_[-1])
+        _weights(search.best_estimator_[-1]),
+        _weights(sequential.best_estimator_[-1]),
+        strict=True,
     ):
         np.testing.assert_array_equal(actual, expected, strict=True)
     _assert_within_time_limit(cluster)
@@ -118,8 +120,10 @@ def test_cross_validate_on_dask_equals_sequential(cluster, solver):
     np.testing.assert_array_equal(
         distributed_run["test_score"], sequential["test_score"]
     )
-    for fitted, expected in zip(distributed_run["estimator"], sequential["estimator"]):
-        for actual, wanted in zip(_weights(fitted), _weights(expected)):
+    for fitted, expected in zip(
+        distributed_run["estimator"], sequential["estimator"], strict=True
+    ):
+        for actual, wanted in zip(_weights(fitted), _weights(expected), strict=True):
             np.testing.assert_array_equal(actual, wanted, strict=True)
     _assert_within_time_limit(cluster)
 

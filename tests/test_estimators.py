@@ -162,7 +162,7 @@ def test_verbose_prints_data_loss_penalty_and_sparsity(solver, capsys):
         model.fit(X, y)
     lines = [line for line in capsys.readouterr().out.splitlines() if "Iter" in line]
     assert len(lines) == model.n_iter_
-    for line, loss in zip(lines, model.loss_curve_):
+    for line, loss in zip(lines, model.loss_curve_, strict=True):
         assert f"loss = {loss:.8f}" in line
         assert "data " in line and "penalty " in line and "zero weights" in line
 

@@ -443,13 +443,13 @@ def test_divergence_keeps_last_finite_weights(estimator, solver, rate, penalty):
         # step of 1e-300 leaves them unchanged to rounding
         reference = estimator(**{**params, "max_iter": 1, "learning_rate_init": 1e-300})
         _fit_recording(reference, X, y)
-        for kept, expected in zip(_params(model), _params(reference)):
+        for kept, expected in zip(_params(model), _params(reference), strict=True):
             np.testing.assert_allclose(kept, expected, rtol=1e-12)
     else:
         # the weights are those after the last finite epoch, bit for bit
         reference = estimator(**{**params, "max_iter": model.n_iter_})
         assert not _divergence_warnings(_fit_recording(reference, X, y))
-        for kept, expected in zip(_params(model), _params(reference)):
+        for kept, expected in zip(_params(model), _params(reference), strict=True):
             np.testing.assert_array_equal(kept, expected)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # reported by the assert

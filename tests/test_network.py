@@ -33,7 +33,10 @@ def _targets(out_activation, rng, n, n_outputs):
 def _problem(out_activation, n_outputs, seed=0, n=9):
     rng = np.random.default_rng(seed)
     units = LAYERS + [n_outputs]
-    coefs = [rng.normal(scale=0.7, size=(a, b)) for a, b in zip(units, units[1:])]
+    coefs = [
+        rng.normal(scale=0.7, size=(a, b))
+        for a, b in zip(units[:-1], units[1:], strict=True)
+    ]
     intercepts = [rng.normal(scale=0.3, size=b) for b in units[1:]]
     X = rng.normal(size=(n, units[0]))
     Y = _targets(out_activation, rng, n, n_outputs)
@@ -90,9 +93,9 @@ def test_gradient_is_sum_over_samples_of_per_sample_gradients():
         _, cg, ig = loss_and_gradient(
             coefs, intercepts, X[i : i + 1], Y[i : i + 1], sw[i : i + 1], "tanh", loss
         )
-        for acc, g in zip(total, cg + ig):
+        for acc, g in zip(total, cg + ig, strict=True):
             acc += g
-    for acc, g in zip(total, coef_grads + intercept_grads):
+    for acc, g in zip(total, coef_grads + intercept_grads, strict=True):
         assert_allclose(acc, g, rtol=1e-10, atol=1e-12)
 
 
@@ -114,7 +117,7 @@ def test_reused_workspace_and_sparse_input_give_the_same_gradient():
             coefs, intercepts, data, Y, sw, "relu", loss, workspace
         )
         assert value == pytest.approx(expected_value, rel=1e-12)
-        for a, b in zip(grads, expected):
+        for a, b in zip(grads, expected, strict=True):
             assert_allclose(a, b, rtol=1e-12, atol=1e-14)
 
 

@@ -9,14 +9,14 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_sample_weight
 
 from skreg import RegularizedMLPClassifier, RegularizedMLPRegressor
-from skreg._network.losses import LOSSES
 from skreg._network import loss_and_gradient
+from skreg._network.losses import LOSSES
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
 def _same_weights(a, b):
-    for p, q in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_):
+    for p, q in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_, strict=True):
         assert_array_equal(p, q)
 
 
@@ -104,10 +104,16 @@ def test_gradient_with_a_fixed_dropout_mask_matches_finite_differences(activatio
     rng = np.random.default_rng(0)
     X, Y = rng.normal(size=(7, 4)), np.eye(3)[rng.integers(0, 3, 7)]
     units = [4, 5, 6, 3]
-    coefs = [rng.normal(scale=0.7, size=(a, b)) for a, b in zip(units, units[1:])]
+    coefs = [
+        rng.normal(scale=0.7, size=(a, b))
+        for a, b in zip(units[:-1], units[1:], strict=True)
+    ]
     intercepts = [rng.normal(scale=0.3, size=b) for b in units[1:]]
     keep = [0.6, 0.8]
-    dropout = [((rng.random((7, u)) < q) / q, q) for u, q in zip(units[1:-1], keep)]
+    dropout = [
+        ((rng.random((7, u)) < q) / q, q)
+        for u, q in zip(units[1:-1], keep, strict=True)
+    ]
     loss = LOSSES["softmax"]
 
     def value(W0):
@@ -204,7 +210,7 @@ def test_validation_loss_curve_matches_the_held_out_loss(imbalanced):
     assert len(clf.validation_loss_curve_) == clf.n_iter_
     # the held-out split, rebuilt with the same random stream
     rng = np.random.RandomState(0)
-    for W, b in zip(clf.coefs_, clf.intercepts_):
+    for W, b in zip(clf.coefs_, clf.intercepts_, strict=True):
         rng.uniform(size=W.shape), rng.uniform(size=b.shape)
     _, X_val, _, y_val = train_test_split(
         X, y, test_size=0.1, random_state=rng, stratify=y

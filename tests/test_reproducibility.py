@@ -75,7 +75,7 @@ def assert_same(actual, expected, path="model"):
     elif isinstance(expected, list | tuple):
         assert type(actual) is type(expected), path
         assert len(actual) == len(expected), path
-        for i, (a, e) in enumerate(zip(actual, expected)):
+        for i, (a, e) in enumerate(zip(actual, expected, strict=True)):
             assert_same(a, e, f"{path}[{i}]")
     elif isinstance(expected, dict):
         assert actual.keys() == expected.keys(), path

@@ -106,14 +106,16 @@ def _fit_both(pair, X, y, fit_params=None, **params):
 def _assert_same_weights(a, b, **tol):
     tol = tol or TRAJECTORY
     assert len(a.coefs_) == len(b.coefs_)
-    for W_a, W_b in zip(a.coefs_, b.coefs_):
+    for W_a, W_b in zip(a.coefs_, b.coefs_, strict=True):
         assert_allclose(W_a, W_b, **tol)
-    for b_a, b_b in zip(a.intercepts_, b.intercepts_):
+    for b_a, b_b in zip(a.intercepts_, b.intercepts_, strict=True):
         assert_allclose(b_a, b_b, **tol)
 
 
 def _assert_identical_weights(a, b):
-    for p_a, p_b in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_):
+    for p_a, p_b in zip(
+        a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_, strict=True
+    ):
         assert_array_equal(p_a, p_b)
 
 
@@ -133,7 +135,7 @@ def _held_out_split(model, X, y, sample_weight=None, stratify=None):
     uniform) from ``random_state`` and then split with the same generator.
     """
     rng = np.random.RandomState(model.random_state)
-    for W, b in zip(model.coefs_, model.intercepts_):
+    for W, b in zip(model.coefs_, model.intercepts_, strict=True):
         rng.uniform(size=W.shape)
         rng.uniform(size=b.shape)
     arrays = [X, y] if sample_weight is None else [X, y, sample_weight]

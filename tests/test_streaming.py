@@ -63,7 +63,9 @@ def write_dataset(directory, n_samples, seed=0):
 
 def _stream(model, X_path, y_path, **fit_params):
     for X_chunk, y_chunk in zip(
-        iter_row_chunks(X_path, CHUNK_ROWS), iter_row_chunks(y_path, CHUNK_ROWS)
+        iter_row_chunks(X_path, CHUNK_ROWS),
+        iter_row_chunks(y_path, CHUNK_ROWS),
+        strict=True,
     ):
         model.partial_fit(X_chunk, y_chunk, **fit_params)
     return model
@@ -86,6 +88,7 @@ def test_memmap_chunks_train_like_in_memory_chunks(tmp_path):
     for a, b in zip(
         streamed.coefs_ + streamed.intercepts_,
         in_memory.coefs_ + in_memory.intercepts_,
+        strict=True,
     ):
         np.testing.assert_array_equal(a, b, strict=True)
     assert streamed.coefs_[0].dtype == np.float32  # no float64 copy of the data
@@ -177,7 +180,9 @@ def test_dask_ml_incremental_matches_partial_fit(tmp_path):
     expected = _stream(_classifier(), X_path, y_path, classes=CLASSES)
     fitted = incremental.estimator_
     for a, b in zip(
-        fitted.coefs_ + fitted.intercepts_, expected.coefs_ + expected.intercepts_
+        fitted.coefs_ + fitted.intercepts_,
+        expected.coefs_ + expected.intercepts_,
+        strict=True,
     ):
         np.testing.assert_array_equal(a, b, strict=True)
     X_test = np.load(X_path, mmap_mode="r")[:2000]

@@ -207,7 +207,7 @@ def _flat_gradient(estimator, theta, X, Y, sample_weight):
     """The analytic gradient of the data term, as a function of flat parameters."""
     shapes = [p.shape for p in estimator.coefs_ + estimator.intercepts_]
     parts = np.split(theta, np.cumsum([np.prod(s) for s in shapes])[:-1])
-    params = [p.reshape(s) for p, s in zip(parts, shapes)]
+    params = [p.reshape(s) for p, s in zip(parts, shapes, strict=True)]
     L = len(estimator.coefs_)
     _, coef_grads, intercept_grads = loss_and_gradient(
         params[:L], params[L:], X, Y, sample_weight, estimator.activation,

@@ -113,7 +113,7 @@ def capacity_table(study, plus_minus="±"):
             f"{_error(curve.validation_scores_std[i])}",
             _error(curve.gap[i]),
             _notes(study, degree),
-        )  # fmt: skip
+        )
         for i, degree in enumerate(study.degrees)
     )
     return Table(columns, rows)
@@ -137,7 +137,7 @@ def capacity_csv_rows(study):
             curve.validation_scores_std[i],
             curve.gap[i],
             _notes(study, degree),
-        ]  # fmt: skip
+        ]
         for i, degree in enumerate(study.degrees)
     ]
 

@@ -204,12 +204,14 @@ def _add_study(subparsers):
         help=f"smaller grid: alpha = {_values_text(penalty_study.QUICK_ALPHAS)}, "
         f"{penalty_study.QUICK_CV} folds",
     )  # fmt: skip
+    default_alphas = _values_text(penalty_study.DEFAULT_ALPHAS)
     grid.add_argument(
         "--alphas", type=_alphas, metavar="A,B,...",
-        help=f"penalty strengths (default: {_values_text(penalty_study.DEFAULT_ALPHAS)})",
+        help=f"penalty strengths (default: {default_alphas})",
     )  # fmt: skip
     grid.add_argument(
-        "--penalties", type=_penalties, default=penalty_study.PENALTIES, metavar="P,Q,...",
+        "--penalties", type=_penalties, default=penalty_study.PENALTIES,
+        metavar="P,Q,...",
         help=f"penalties to try (default: all: {','.join(_PENALTY_NAMES)})",
     )  # fmt: skip
     grid.add_argument(
@@ -497,10 +499,18 @@ def _run_capacity(args, out, err):
     )  # fmt: skip
     _say(args, out, *capacity_report.describe_settings(study), "")
     print(capacity_report.capacity_table(study, _plus_minus(out)).to_text(), file=out)
-    _say(args, out, "", *capacity_report.describe_choice(study), capacity_report.COLUMN_LEGEND)
+    _say(
+        args,
+        out,
+        "",
+        *capacity_report.describe_choice(study),
+        capacity_report.COLUMN_LEGEND,
+    )
     _say(args, err, f"writing the report to {args.out}/")
     run_time = f"run time: {_duration(time.perf_counter() - start)}"
-    written = _write_report(capacity_report.capacity_report(study, [run_time]), args.out)
+    written = _write_report(
+        capacity_report.capacity_report(study, [run_time]), args.out
+    )
     elapsed = _duration(time.perf_counter() - start)
     _say(args, out, _report_lines(written), f"finished in {elapsed}")
     return 0

@@ -63,7 +63,7 @@ class Table:
     def _line(self, cells, widths):
         return "  ".join(
             cell.rjust(width) if right else cell.ljust(width)
-            for cell, width, (_, right) in zip(cells, widths, self.columns)
+            for cell, width, (_, right) in zip(cells, widths, self.columns, strict=True)
         ).rstrip()
 
     def to_html(self):
@@ -71,12 +71,13 @@ class Table:
         classes = [' class="num"' if right else "" for _, right in self.columns]
         head = "".join(
             f"<th{c}>{html.escape(title)}</th>"
-            for c, (title, _) in zip(classes, self.columns)
+            for c, (title, _) in zip(classes, self.columns, strict=True)
         )
         body = "\n".join(
             "<tr>"
             + "".join(
-                f"<td{c}>{html.escape(cell)}</td>" for c, cell in zip(classes, row)
+                f"<td{c}>{html.escape(cell)}</td>"
+                for c, cell in zip(classes, row, strict=True)
             )
             + "</tr>"
             for row in self.rows

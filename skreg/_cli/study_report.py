@@ -212,7 +212,7 @@ def study_table(result, plus_minus="±"):
             _number(row.gap),
             _number(row.zero_fraction),
             f"{row.fit_time:.2f}",
-        )  # fmt: skip
+        )
         for rank, row in enumerate(result.ranked, 1)
     )
     return _without_dropout_column(Table(columns, rows), result)
@@ -272,8 +272,8 @@ def study_csv_rows(result):
             row.gap,
             row.zero_fraction,
             row.fit_time,
-        ]  # fmt: skip
-        for rank, (row, extra) in enumerate(zip(result.ranked, dropout), 1)
+        ]
+        for rank, (row, extra) in enumerate(zip(result.ranked, dropout, strict=True), 1)
     ]
 
 
@@ -344,7 +344,9 @@ def draw_scores(figure, result):
         The study.
     """
     panels = _score_panels(result)
-    for ax, (penalty, dropout) in zip(_panel_axes(figure, len(panels)), panels):
+    for ax, (penalty, dropout) in zip(
+        _panel_axes(figure, len(panels)), panels, strict=True
+    ):
         if penalty is not None:
             _draw_score_panel(ax, result, penalty, dropout)
         baseline = _baseline(result, dropout)

@@ -30,7 +30,7 @@ class ParameterLayout:
 
     def __init__(self, layer_units):
         self.layer_units = list(layer_units)
-        self.coef_shapes = list(zip(layer_units[:-1], layer_units[1:]))
+        self.coef_shapes = list(zip(layer_units[:-1], layer_units[1:], strict=True))
         self.intercept_sizes = list(layer_units[1:])
         self.n_coef = sum(fan_in * fan_out for fan_in, fan_out in self.coef_shapes)
         self.size = self.n_coef + sum(self.intercept_sizes)
@@ -57,7 +57,9 @@ class ParameterLayout:
         """Copy per-layer arrays into a new flat vector of ``dtype``."""
         flat = np.empty(self.size, dtype)
         view_coefs, view_intercepts = self.views(flat)
-        for view, values in zip(view_coefs + view_intercepts, coefs + intercepts):
+        for view, values in zip(
+            view_coefs + view_intercepts, coefs + intercepts, strict=True
+        ):
             view[...] = values
         return flat
 
@@ -71,7 +73,7 @@ class ParameterLayout:
             got.base is base and got.ctypes.data == want.ctypes.data
             and got.shape == want.shape
             for got, want in zip(
-                coefs + intercepts, expected_coefs + expected_intercepts
+                coefs + intercepts, expected_coefs + expected_intercepts, strict=True
             )
         )  # fmt: skip
 

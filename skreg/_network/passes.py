@@ -102,7 +102,7 @@ def forward(coefs, intercepts, X, activation, workspace=None, dropout=None):
     hidden = ACTIVATIONS[activation]
     layers = [X]
     last = len(coefs) - 1
-    for k, (W, b) in enumerate(zip(coefs, intercepts)):
+    for k, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
         out = None if workspace is None else workspace.activations[k][:n_rows]
         z = _dot_into(layers[-1], W, out)
         z += b

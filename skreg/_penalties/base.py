@@ -96,7 +96,7 @@ class Penalty:
             self.prox(weights, step, scale, flat_scratch)
             return
         steps = step_views if np.ndim(step) else [step] * len(coef_views)
-        for coef, coef_step, pair in zip(coef_views, steps, layer_scratch):
+        for coef, coef_step, pair in zip(coef_views, steps, layer_scratch, strict=True):
             self.prox(coef, coef_step, scale, pair)
 
 

@@ -46,7 +46,7 @@ def solver_supports(solver, penalty):
 
 
 def check_penalty_supported(solver, penalty, name):
-    """Raise a ValueError naming the solvers that can apply the penalty, if not this one.
+    """Raise a ValueError if ``solver`` cannot apply ``penalty``, naming those that can.
 
     ``name`` is how the user gave the penalty (the ``penalty`` parameter).
     """

@@ -87,7 +87,7 @@ class Objective:
         return self.alpha * self.penalty.value(coefs, scratch) if self.alpha else 0.0
 
     def smooth_penalty(self, weights, gradient):
-        """``alpha`` times the smooth part of Omega; adds its gradient to ``gradient``."""
+        """alpha times the smooth part of Omega; adds its gradient to ``gradient``."""
         return self.penalty.smooth_value_and_gradient(weights, gradient, self.alpha)
 
     def l1_coefficients(self):
@@ -112,13 +112,17 @@ class Objective:
             A new float64 array.
         """
         if workspace is None:
-            workspace = Workspace(self.layout.layer_units, self.X.shape[0], params.dtype)
+            workspace = Workspace(
+                self.layout.layer_units, self.X.shape[0], params.dtype
+            )
         coefs, intercepts = self.layout.views(params)
         data = self.data_sum_and_gradient(
             coefs, intercepts, self.X, self.Y, self.sample_weight, workspace
         )
         gradient = workspace.gradient.astype(np.float64)
         n = self.layout.n_coef
-        value = data + self.smooth_penalty(np.asarray(params[:n], np.float64), gradient[:n])
+        value = data + self.smooth_penalty(
+            np.asarray(params[:n], np.float64), gradient[:n]
+        )
         scale = 1.0 / self.weight_sum
         return value * scale, gradient * scale

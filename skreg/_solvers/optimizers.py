@@ -48,7 +48,7 @@ class SGDOptimizer:
         """Take one step in place."""
         lr, mu = self.learning_rate, self.momentum
         for param, grad, velocity, scratch in zip(
-            params, grads, self.velocities, self._scratch
+            params, grads, self.velocities, self._scratch, strict=True
         ):
             np.multiply(grad, lr, out=scratch)
             velocity *= mu
@@ -124,7 +124,7 @@ class AdamOptimizer:
             self.learning_rate_init * np.sqrt(1 - b2**self.t) / (1 - b1**self.t)
         )
         for param, grad, m, v, scratch in zip(
-            params, grads, self.ms, self.vs, self._steps
+            params, grads, self.ms, self.vs, self._steps, strict=True
         ):
             m *= b1
             np.multiply(grad, 1 - b1, out=scratch)

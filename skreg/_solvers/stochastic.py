@@ -98,7 +98,9 @@ def _penalty_step(penalty, params, workspace, strength):
     buffers = workspace.parameter_buffer(0), workspace.parameter_buffer(1)
     flat_pair = tuple(buffer[:n_coef] for buffer in buffers)
     coef_views = layout.views(params)[0]
-    layer_pairs = list(zip(*(layout.views(buffer)[0] for buffer in buffers)))
+    layer_pairs = list(
+        zip(*(layout.views(buffer)[0] for buffer in buffers), strict=True)
+    )
 
     def smooth_step(optimizer):
         penalty.add_gradient(weights, weight_grad, strength, flat_pair[0])
@@ -127,7 +129,7 @@ def draw_dropout_masks(rates, coefs, n_rows, random_state):
     if rates is None or not any(rates):
         return None
     masks = []
-    for rate, W in zip(rates, coefs[:-1]):
+    for rate, W in zip(rates, coefs[:-1], strict=True):
         if not rate:
             masks.append(None)
             continue

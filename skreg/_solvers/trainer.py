@@ -219,7 +219,9 @@ class MiniBatchTrainer:
             zeros = zero_fraction(self.objective.layout.views(params)[0])
             print(progress_line(history.n_iter, epoch.loss, epoch.data_loss, zeros))
         improved = self._improved(params, history)
-        history.no_improvement_count = 0 if improved else history.no_improvement_count + 1
+        history.no_improvement_count = (
+            0 if improved else history.no_improvement_count + 1
+        )
         self.optimizer.iteration_ends(history.t)
         if history.no_improvement_count <= self.n_iter_no_change:
             return False

@@ -38,6 +38,21 @@ class AtomicSetParamsMixin:
     """
 
     def set_params(self, **params):
+        """Set the parameters of this estimator, all or none of them.
+
+        As :meth:`sklearn.base.BaseEstimator.set_params`, but an invalid key
+        raises before any parameter is changed.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters, ``<component>__<parameter>`` for nested ones.
+
+        Returns
+        -------
+        self : estimator instance
+            The estimator, with the new parameters.
+        """
         valid = self.get_params(deep=True)
         unknown = [key for key in params if key.partition("__")[0] not in valid]
         if unknown:

@@ -276,9 +276,7 @@ def _compose(kind):
         + "    sklearn.neural_network.MLPClassifier : The scikit-learn classifier "
         "that skreg's follows parameter for parameter.\n"
         + "    sklearn.neural_network.MLPRegressor : The scikit-learn regressor "
-        "that skreg's follows parameter for parameter.\n"
-        + _NOTES
-        + _EXAMPLES[kind]
+        "that skreg's follows parameter for parameter.\n" + _NOTES + _EXAMPLES[kind]
     )
 
 

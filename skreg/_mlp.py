@@ -184,9 +184,9 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
 
     def _fit(self, X, y, sample_weight, incremental):
         """Validate, build the objective, solve, store."""
-        hidden_sizes = self._hidden_sizes()
+        hidden_sizes = _check_hidden_layer_sizes(self.hidden_layer_sizes)
         penalty = self._checked_penalty()
-        dropout_rates = self._dropout_rates(len(hidden_sizes))
+        dropout_rates = _check_dropout(self.dropout, len(hidden_sizes), self.solver)
         first_pass = not hasattr(self, "coefs_") or (
             not self.warm_start and not incremental
         )
@@ -227,35 +227,6 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
             X, Y, sample_weight,
         )  # fmt: skip
 
-    def _hidden_sizes(self):
-        sizes = self.hidden_layer_sizes
-        sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]
-        if any(
-            not isinstance(s, Integral | np.integer) or isinstance(s, bool) or s <= 0
-            for s in sizes
-        ):
-            raise ValueError(
-                f"hidden_layer_sizes must be positive integers, got {sizes}."
-            )
-        return [int(s) for s in sizes]
-
-    def _dropout_rates(self, n_hidden):
-        """One dropout rate per hidden layer, validated."""
-        if np.ndim(self.dropout) and np.size(self.dropout) != n_hidden:
-            raise ValueError(
-                f"dropout has {np.size(self.dropout)} values but the network has "
-                f"{n_hidden} hidden layers; give one value per hidden layer."
-            )
-        rates = np.broadcast_to(np.asarray(self.dropout, dtype=float), (n_hidden,))
-        if not ((rates >= 0) & (rates < 1)).all():
-            raise ValueError(f"dropout rates must be in [0, 1), got {self.dropout}.")
-        if rates.any() and self.solver == "lbfgs":
-            raise ValueError(
-                "dropout is applied during mini-batch training and needs "
-                "solver='sgd' or 'adam'; solver='lbfgs' does not support it."
-            )
-        return [float(r) for r in rates]
-
     def _penalty(self):
         return make_penalty(self.penalty, self.l1_ratio)
 
@@ -280,7 +251,7 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
             history = TrainingHistory()
         history.best_coefs = [c.copy() for c in self.coefs_]
         history.best_intercepts = [b.copy() for b in self.intercepts_]
-        self._store_history(history)
+        _store_history(self, history)
 
     def _init_coef(self, fan_in, fan_out, dtype):
         # Glorot & Bengio (2010) uniform initialisation, as scikit-learn's MLP.
@@ -305,22 +276,6 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
                 "Solver produced non-finite parameter weights. The input data may "
                 "contain large values and need to be preprocessed."
             )
-
-    def _history(self):
-        """The training record held in the fitted attributes."""
-        return TrainingHistory(
-            **{
-                field: getattr(self, name)
-                for field, name in _HISTORY_ATTRIBUTES.items()
-                if hasattr(self, name)
-            }
-        )
-
-    def _store_history(self, history):
-        for field, name in _HISTORY_ATTRIBUTES.items():
-            value = getattr(history, field)
-            if field != "loss" or value is not None:  # no loss_ before an epoch
-                setattr(self, name, value)
 
     # ---------------------------------------------------------------- lbfgs
     def _fit_lbfgs(self, objective, report=None):
@@ -368,9 +323,9 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
             random_state=self._random_state, verbose=self.verbose,
             dropout_rates=dropout_rates, held_out=held_out, on_epoch=report,
         )  # fmt: skip
-        history = self._history()
+        history = _load_history(self)
         trainer.train(params, history, incremental)
-        self._store_history(history)
+        _store_history(self, history)
         if held_out is not None:
             self.coefs_, self.intercepts_ = self._best_coefs, self._best_intercepts
 
@@ -505,6 +460,54 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+def _check_hidden_layer_sizes(sizes):
+    """``hidden_layer_sizes`` as a list of positive ints (raises otherwise)."""
+    sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]
+    if any(
+        not isinstance(s, Integral | np.integer) or isinstance(s, bool) or s <= 0
+        for s in sizes
+    ):
+        raise ValueError(f"hidden_layer_sizes must be positive integers, got {sizes}.")
+    return [int(s) for s in sizes]
+
+
+def _check_dropout(dropout, n_hidden, solver):
+    """One dropout rate per hidden layer, validated against the solver."""
+    if np.ndim(dropout) and np.size(dropout) != n_hidden:
+        raise ValueError(
+            f"dropout has {np.size(dropout)} values but the network has "
+            f"{n_hidden} hidden layers; give one value per hidden layer."
+        )
+    rates = np.broadcast_to(np.asarray(dropout, dtype=float), (n_hidden,))
+    if not ((rates >= 0) & (rates < 1)).all():
+        raise ValueError(f"dropout rates must be in [0, 1), got {dropout}.")
+    if rates.any() and solver == "lbfgs":
+        raise ValueError(
+            "dropout is applied during mini-batch training and needs "
+            "solver='sgd' or 'adam'; solver='lbfgs' does not support it."
+        )
+    return [float(r) for r in rates]
+
+
+def _load_history(estimator):
+    """The training record held in the estimator's fitted attributes."""
+    return TrainingHistory(
+        **{
+            field: getattr(estimator, name)
+            for field, name in _HISTORY_ATTRIBUTES.items()
+            if hasattr(estimator, name)
+        }
+    )
+
+
+def _store_history(estimator, history):
+    """Write the training record into the estimator's fitted attributes."""
+    for field, name in _HISTORY_ATTRIBUTES.items():
+        value = getattr(history, field)
+        if field != "loss" or value is not None:  # no loss_ before an epoch
+            setattr(estimator, name, value)
 
 
 def _fit_label_binarizer(labels):

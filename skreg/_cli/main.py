@@ -181,6 +181,16 @@ def _add_study(subparsers):
             "report.html.  Progress goes to the standard error."
         ),
     )
+    _add_study_data_options(parser)
+    _add_study_grid_options(parser)
+    _add_common(
+        parser, STUDY_OUT, penalty_study.DEFAULT_CV, penalty_study.QUICK_CV,
+        jobs="candidates", seeded="the folds and the weight initialisation",
+    )  # fmt: skip
+    parser.set_defaults(func=_run_study)
+
+
+def _add_study_data_options(parser):
     data = parser.add_argument_group("data (a bundled dataset or a CSV file)")
     source = data.add_mutually_exclusive_group()
     source.add_argument(
@@ -198,6 +208,9 @@ def _add_study(subparsers):
         help="what the --csv target is (default: guessed; a column of integers "
         f"with at most {cli_data.MAX_INFERRED_CLASSES} values is classification)",
     )  # fmt: skip
+
+
+def _add_study_grid_options(parser):
     grid = parser.add_argument_group("grid")
     grid.add_argument(
         "--quick", action="store_true",
@@ -222,11 +235,6 @@ def _add_study(subparsers):
         "fitted with Adam like l0 and group_lasso; the table gets a dropout "
         "column (default: no dropout)",
     )  # fmt: skip
-    _add_common(
-        parser, STUDY_OUT, penalty_study.DEFAULT_CV, penalty_study.QUICK_CV,
-        jobs="candidates", seeded="the folds and the weight initialisation",
-    )  # fmt: skip
-    parser.set_defaults(func=_run_study)
 
 
 def _add_capacity(subparsers):
@@ -241,6 +249,16 @@ def _add_capacity(subparsers):
             "folder with figures and report.html."
         ),
     )
+    _add_capacity_data_options(parser)
+    _add_capacity_degree_options(parser)
+    _add_common(
+        parser, CAPACITY_OUT, capacity_study.DEFAULT_CV, capacity_study.QUICK_CV,
+        jobs="fits", seeded="the synthetic data and the folds",
+    )  # fmt: skip
+    parser.set_defaults(func=_run_capacity)
+
+
+def _add_capacity_data_options(parser):
     data = parser.add_argument_group(
         "data (synthetic by default, or two columns of a CSV file)"
     )
@@ -265,6 +283,9 @@ def _add_capacity(subparsers):
         help="input column of --csv (default: the only column besides --target)",
     )  # fmt: skip
     data.add_argument("--target", metavar="COLUMN", help="target column of --csv")
+
+
+def _add_capacity_degree_options(parser):
     model = parser.add_argument_group("degrees")
     model.add_argument(
         "--max-degree", type=_degree, metavar="D",
@@ -276,11 +297,6 @@ def _add_capacity(subparsers):
         help=f"degrees up to {capacity_study.QUICK_MAX_DEGREE}, "
         f"{capacity_study.QUICK_CV} folds",
     )  # fmt: skip
-    _add_common(
-        parser, CAPACITY_OUT, capacity_study.DEFAULT_CV, capacity_study.QUICK_CV,
-        jobs="fits", seeded="the synthetic data and the folds",
-    )  # fmt: skip
-    parser.set_defaults(func=_run_capacity)
 
 
 def build_parser():

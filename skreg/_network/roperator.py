@@ -67,26 +67,35 @@ def hessian_vector_products(
     layers = forward(coefs, intercepts, X, activation)  # [X, x(1), ..., z(L)]
     d1 = [derivative_values(activation, x) for x in layers[1:L]]
     d2 = [SECOND_DERIVATIVES[activation](x) for x in layers[1:L]]
-
-    # R-forward: R z(k) for every layer, R x(k) for the hidden ones.
-    R_z, R_x = [], [None]
-    for k in range(L):
-        Rz = layers[k] @ V[k] + c[k]
-        if k > 0:
-            Rz += R_x[k] @ coefs[k]
-        R_z.append(Rz)
-        if k < L - 1:
-            R_x.append(d1[k] * Rz)
-
-    # Output delta s * (g(z) - y) and its R.
+    R_z, R_x = _r_forward(layers, coefs, V, c, d1)
+    # output delta s * (g(z) - y) and its R
     prediction = loss.prediction(layers[-1])
     delta = prediction - Y
     R_delta = loss.hessian_product(prediction, R_z[-1])
     if sample_weight is not None:
         delta *= sample_weight[:, np.newaxis]
         R_delta = R_delta * sample_weight[:, np.newaxis]
+    R_grads = _r_backward(layers, coefs, V, R_z, R_x, d1, d2, delta, R_delta)
+    m = directions.shape[0]
+    return np.concatenate([g.reshape(m, -1) for g in R_grads], axis=1)
 
-    # R-backward, from the output layer down.
+
+def _r_forward(layers, coefs, V, c, d1):
+    """R z(k) for every layer and R x(k) for the hidden ones (R x(0) = 0)."""
+    R_z, R_x = [], [None]
+    for k in range(len(coefs)):
+        Rz = layers[k] @ V[k] + c[k]
+        if k > 0:
+            Rz += R_x[k] @ coefs[k]
+        R_z.append(Rz)
+        if k < len(coefs) - 1:
+            R_x.append(d1[k] * Rz)
+    return R_z, R_x
+
+
+def _r_backward(layers, coefs, V, R_z, R_x, d1, d2, delta, R_delta):
+    """R of every gradient, from the output layer down: weights then biases."""
+    L = len(coefs)
     R_grad_W, R_grad_b = [None] * L, [None] * L
     for k in range(L - 1, -1, -1):
         R_grad_W[k] = layers[k].T @ R_delta
@@ -98,11 +107,7 @@ def hessian_vector_products(
             R_back = R_delta @ coefs[k].T + delta @ np.swapaxes(V[k], 1, 2)
             R_delta = d2[k - 1] * R_z[k - 1] * back + d1[k - 1] * R_back
             delta = d1[k - 1] * back
-    m = directions.shape[0]
-    return np.concatenate(
-        [g.reshape(m, -1) for g in R_grad_W] + [g.reshape(m, -1) for g in R_grad_b],
-        axis=1,
-    )
+    return R_grad_W + R_grad_b
 
 
 def full_hessian(coefs, intercepts, X, Y, sample_weight, activation, loss):

@@ -54,7 +54,10 @@ autodoc_typehints = "none"  # numpydoc's Parameters sections give the types
 autosummary_generate = False  # the API page is written by hand
 numpydoc_show_class_members = False  # members are listed explicitly
 numpydoc_class_members_toctree = False
-numpydoc_validation_checks = set()
+# The docstrings rendered here are validated at build time with numpydoc's
+# checks, as scikit-learn's rules have them (tests/test_docstrings.py applies
+# the same rules, with the class-level checks ES01, SA01 and EX01 on classes).
+numpydoc_validation_checks = {"all", "GL01", "GL02", "RT02", "ES01", "SA01", "EX01"}
 
 # -- Example gallery ----------------------------------------------------------
 sphinx_gallery_conf = {

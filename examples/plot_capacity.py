@@ -3,9 +3,9 @@
 Capacity: what is the largest degree of a polynomial?
 =====================================================
 
-The lecture notes ask, for ``y = a_n x^n + ... + a_1 x + a_0``, what the largest
-``n`` should be.  A polynomial of degree ``n - 1`` goes exactly through ``n``
-points, so the training error can always be driven to zero by raising the
+The classic example of capacity asks, for ``y = a_n x^n + ... + a_1 x + a_0``,
+what the largest ``n`` should be.  A polynomial of degree ``n - 1`` goes exactly
+through ``n`` points, so the training error can always be driven to zero by raising the
 degree: it cannot choose the capacity.  This example shows the three ways out
 with :class:`skreg.PolynomialCapacity` and :func:`skreg.capacity_curve`:
 

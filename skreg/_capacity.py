@@ -4,8 +4,9 @@
 its parameters and returns a :class:`CapacityCurve`: the scores of every fold,
 their means and standard deviations, the generalization gap, the value with
 the best validation score and the simplest value within one standard error of
-it (MATH.md section 6).  Nothing here prints; matplotlib is imported only by
-:meth:`CapacityCurve.plot`, and only when no axes are given.
+it (docs/capacity_and_model_selection.rst).  Nothing here prints; matplotlib
+is imported only by :meth:`CapacityCurve.plot`, and only when no axes are
+given.
 """
 
 from numbers import Integral, Real

@@ -43,14 +43,16 @@ _PARAMETERS = """
         Strength of the penalty, divided by the sum of sample weights (the
         number of samples when unweighted) for every solver and batch size.
 
-    penalty : {"l2", "l1", "elasticnet", "l0", "group_lasso"} or None, \
-            default="l2"
+    penalty : {"l2", "l1", "elasticnet", "l0", "group_lasso"}, penalty object \
+            or None, default="l2"
         The penalty on the weights (biases are never penalised):
         ``1/2 sum W**2``, ``sum |W|``, their mix
         ``l1_ratio sum|W| + (1 - l1_ratio)/2 sum W**2``, the number of non-zero
         weights, the sum of the norms of each unit's outgoing weights (rows of
         every ``coefs_[k]``), or none.  "l0" and "group_lasso" need
-        ``solver="sgd"`` or ``"adam"``.
+        ``solver="sgd"`` or ``"adam"``.  A penalty object (a subclass of
+        ``skreg._penalties.Penalty``, see the user guide's "Architecture")
+        adds a penalty of one's own.
 
     l1_ratio : float, default=0.5
         Share of the L1 part of the "elasticnet" penalty, in [0, 1].

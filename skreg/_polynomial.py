@@ -1,8 +1,8 @@
 """Polynomial regression whose capacity is set by its degree or by a penalty.
 
 The model is a polynomial in the inputs, fitted by penalized least squares on
-standardized terms (MATH.md sections 2 and 6).  Three representations of the
-same polynomial are involved:
+standardized terms (docs/objective.rst, docs/capacity.rst).  Three
+representations of the same polynomial are involved:
 
 - the *terms*: the monomials of the raw inputs up to total degree ``degree``,
   in the order of :class:`~sklearn.preprocessing.PolynomialFeatures`; the
@@ -332,7 +332,7 @@ class PolynomialCapacity(
         The penalty weight of a term of total degree ``k`` is
         ``w = k ** degree_power``: 0 treats every term alike; positive values
         shrink the terms of high degree more (the "penalty for having a higher
-        degree" of the lecture notes).
+        degree" of the classic polynomial example of capacity).
 
     fit_intercept : bool, default=True
         Whether to fit an unpenalized intercept.  Without it the polynomial

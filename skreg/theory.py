@@ -1,7 +1,7 @@
 r"""The notes' derivations of L2 and L1 regularization as checkable tools.
 
 Near a minimum :math:`w^*` of the data term :math:`J` of the objective
-(MATH.md sections 4 and 5), :math:`J` is the quadratic
+(user guide, "Theory: how the penalties act near a minimum"), :math:`J` is the quadratic
 
 .. math:: J(w) \approx J(w^*) + \tfrac12 (w - w^*)^\top H (w - w^*),
 
@@ -16,10 +16,11 @@ and adding a penalty has a closed-form effect:
 
 :func:`loss_hessian` computes :math:`H` of a fitted skreg estimator, so the formulas
 apply to real fits.  All functions work on the *data term*
-:math:`J = \sum_i s_i \mathrm{loss}_i / \sum_i s_i` (MATH.md section 2).  The
-estimators minimise :math:`J + \alpha\,\Omega(W) / \sum_i s_i`, so the ``alpha``
-to pass here is the estimator's ``alpha`` divided by the sample-weight sum
-(``n_samples`` without weights).
+:math:`J = \sum_i s_i \mathrm{loss}_i / \sum_i s_i` (user guide, "The
+regularized objective").  The estimators minimise
+:math:`J + \alpha\,\Omega(W) / \sum_i s_i`, so the ``alpha`` to pass here is
+the estimator's ``alpha`` divided by the sample-weight sum (``n_samples``
+without weights).
 """
 
 import numpy as np

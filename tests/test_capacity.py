@@ -1,4 +1,4 @@
-"""capacity_curve and the choice of capacity by validation error (MATH.md section 6)."""
+"""capacity_curve and the choice of capacity by validation error (docs/capacity.rst)."""
 
 import sys
 

@@ -1,4 +1,4 @@
-"""Finite-difference checks of the hand-written backprop (docs: "The network")."""
+"""Finite-difference checks of the hand-written backprop (docs/network.rst)."""
 
 import numpy as np
 import pytest

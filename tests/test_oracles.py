@@ -1,5 +1,5 @@
 """A network with no hidden layer is a linear model: compare with scikit-learn's
-convex solvers (MATH.md section 2, consequences).
+convex solvers (docs/objective.rst, "Linear models as a check").
 
 With n samples, our objective (sum_i loss_i + alpha * Omega(W)) / n converts to
     Ridge(alpha)                          (sum of squares + alpha ||w||^2, times 1/2)

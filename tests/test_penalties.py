@@ -1,4 +1,4 @@
-"""Penalty values and proximal operators (MATH.md sections 2 and 5)."""
+"""Penalty values and proximal operators (docs/penalties.rst)."""
 
 import numpy as np
 import pytest

@@ -7,7 +7,7 @@ errors, shapes, dtypes and, in deterministic settings, the same numbers.
 The deterministic setting used for numerical comparisons is *full batch*
 (``batch_size=n_samples``, ``shuffle=False`` or a single batch per epoch): then the
 penalty of every step is divided by the whole data's weight sum in both
-libraries, so skreg's objective is scikit-learn's (MATH.md section 2) and the
+libraries, so skreg's objective is scikit-learn's (docs/objective.rst) and the
 trajectories agree to rounding.  Where they differ on purpose (mini-batch alpha
 scaling, the multi-output loss value, ``partial_fit`` with lbfgs, the extra
 attributes) the difference itself is asserted, at the end of the file.
@@ -278,7 +278,7 @@ def test_warm_start_lbfgs_matches_sklearn(digits, regression, kind):
     for model in (ours, theirs):
         _fit(model, X, y)
     assert ours.n_iter_ == theirs.n_iter_ == 10
-    # identical objective (MATH.md section 2): same L-BFGS path, to rounding
+    # identical objective (docs/objective.rst): same L-BFGS path, to rounding
     _assert_same_weights(ours, theirs, rtol=1e-6, atol=1e-9)
     assert_allclose(ours.loss_, theirs.loss_, rtol=1e-9)
     # the second call started where the first stopped (L-BFGS restarts its memory)

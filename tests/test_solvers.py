@@ -1,4 +1,4 @@
-"""Solvers and the one-objective rule (MATH.md sections 2 and 3)."""
+"""Solvers and the one-objective rule (docs/objective.rst, docs/penalties.rst)."""
 
 import warnings
 

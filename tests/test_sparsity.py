@@ -274,3 +274,30 @@ def test_regularization_path_for_a_network_reports_scores(selection_task):
     # features enter as alpha decreases (seen: 3, 15, 33, 50)
     assert (np.diff(path.n_selected_features) > 0).all()
     assert (path.validation_scores > 0.85).all()
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "adam", "sgd"])
+def test_every_solver_reports_the_one_fraction_of_zero_weights(solver, capsys):
+    """verbose lines, the study and sparsity_ share zero_fraction's definition.
+
+    The two layers have very different sizes and sparsity, so the mean of the
+    per-layer fractions differs from the fraction over all weights.
+    """
+    from skreg._cli.study import zero_fraction as study_zero_fraction
+    from skreg._network import zero_fraction
+
+    X, y = load_digits(return_X_y=True)
+    model = RegularizedMLPClassifier(
+        hidden_layer_sizes=(16,), solver=solver, penalty="l1", alpha=5.0,
+        max_iter=3, verbose=True, random_state=0, learning_rate_init=0.1,
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # 3 iterations only
+        model.fit(X / 16.0, y)
+    printed = [line for line in capsys.readouterr().out.splitlines() if "zero" in line]
+    overall = zero_fraction(model.coefs_)
+    per_layer_mean = np.mean(model.sparsity_)
+    assert abs(overall - per_layer_mean) > 0.001  # the two definitions differ here
+    assert printed[-1].endswith(f"zero weights {overall:.1%})")
+    assert study_zero_fraction(model) == overall
+    assert model.sparsity_ == [zero_fraction([W]) for W in model.coefs_]

@@ -1,4 +1,4 @@
-"""skreg.theory against oracles and real fits (MATH.md sections 2, 4 and 5).
+"""skreg.theory against oracles and real fits (docs/objective.rst, docs/theory.rst).
 
 How alpha converts.  The estimators minimise
     J~ = (sum_i s_i loss_i + alpha * Omega(W)) / S,    S = sum_i s_i  (n unweighted)

@@ -225,7 +225,7 @@ def candidates(alphas, penalties=PENALTIES, dropouts=()):
 class StudyRow:
     """Cross-validation summary of one (penalty, alpha, dropout) candidate.
 
-    Attributes
+    Parameters
     ----------
     penalty : {"l2", "l1", "elasticnet", "l0", "group_lasso"} or None
         The estimator's ``penalty``.
@@ -242,6 +242,11 @@ class StudyRow:
         Mean time to fit one fold, in seconds.
     dropout : float, default=0.0
         The estimator's ``dropout`` rate (0: no dropout).
+
+    Attributes
+    ----------
+    gap : float
+        The generalization gap, ``train_mean - test_mean``.
     """
 
     penalty: str | None

@@ -4,7 +4,7 @@ Each activation works in place on the pre-activation ``z`` and returns the
 output ``x = g(z)``.  Each derivative multiplies a back-propagated gradient by
 ``g'(z)`` *written in terms of the output x*, so the backward pass never needs
 to keep ``z`` (the Jacobian dx/dz is diagonal, hence an elementwise product;
-see the docs page "The network").  ``scratch``, an array shaped like the
+see docs/network.rst).  ``scratch``, an array shaped like the
 gradient, holds ``g'(z)`` so that training allocates nothing per batch.
 
 The second derivatives ``g''(z)``, also in terms of x, serve the R-operator's

@@ -1,10 +1,10 @@
 """Losses paired with their output activation.
 
 Each pair is a canonical link: the gradient of the loss with respect to the
-output pre-activation ``z`` is simply ``prediction - target`` (docs page "The
-network").  That is why the output layer needs no derivative of its own, and
-why the loss's Hessian in ``z`` is the Jacobian of the output activation
-(:meth:`_Loss.hessian_product`).
+output pre-activation ``z`` is simply ``prediction - target``
+(docs/network.rst).  That is why the output layer needs no derivative of its
+own, and why the loss's Hessian in ``z`` is the Jacobian of the output
+activation (:meth:`_Loss.hessian_product`).
 
 Losses are computed from ``z`` (logits) rather than from the prediction, so they
 stay finite and exact at extreme logits (log-sum-exp, ``logaddexp``).  A loss of a

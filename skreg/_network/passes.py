@@ -1,4 +1,4 @@
-"""Forward and backward passes of a multi-layer perceptron (docs: "The network").
+"""Forward and backward passes of a multi-layer perceptron (docs/network.rst).
 
 These are pure functions of the parameters and the data: they compute the data
 term ``sum_i s_i loss_i`` and its gradient, and never see ``alpha`` (the penalty

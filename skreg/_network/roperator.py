@@ -2,7 +2,7 @@ r"""Hessian-vector products of the data term by the R-operator (Pearlmutter, 199
 
 For a direction :math:`v = (V^{(k)}, c^{(k)})` in parameter space the operator
 :math:`R\{f\} = \frac{d}{dt} f(\theta + t v)\big|_{t=0}` is pushed through the
-same forward and backward passes as ``passes`` (docs page "The network").
+same forward and backward passes as ``passes`` (docs/network.rst).
 Applied to the gradient it gives :math:`H v` exactly, with no step size to
 choose::
 

@@ -3,7 +3,7 @@ r"""The elastic-net family: None, "l2", "l1" and "elasticnet".
 .. math:: \Omega(W) = \ell_1 \sum |W| + \frac{\ell_2}{2} \sum W^2
 
 with ``(l1, l2)`` = (0, 0) for None, (0, 1) for "l2", (1, 0) for "l1" and
-``(l1_ratio, 1 - l1_ratio)`` for "elasticnet" (docs page "Penalties").  L2 is
+``(l1_ratio, 1 - l1_ratio)`` for "elasticnet" (docs/penalties.rst).  L2 is
 weight decay; the L1 part is applied by soft-thresholding, which leaves exact
 zeros.
 """

@@ -1,4 +1,4 @@
-r"""The one regularized objective every solver minimises (docs page "The objective").
+r"""The one regularized objective every solver minimises (docs/objective.rst).
 
 .. math::
 

@@ -3,7 +3,7 @@
 Both keep their state in preallocated arrays and update the parameters in place,
 and both expose the step size they just used (a scalar for SGD, one value per
 coordinate for Adam) so that a penalty's proximal operator can be applied with
-the matching step (docs page "Penalties": proximal steps).
+the matching step (the proximal steps of docs/penalties.rst).
 """
 
 import numpy as np

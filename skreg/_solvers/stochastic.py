@@ -1,4 +1,4 @@
-"""One epoch of mini-batch training with a penalty (docs page "The objective").
+"""One epoch of mini-batch training with a penalty (docs/objective.rst).
 
 A mini-batch B steps along
 

@@ -243,7 +243,8 @@ _EXAMPLES = {
     >>> from skreg import RegularizedMLPClassifier
     >>> X, y = load_iris(return_X_y=True)
     >>> clf = RegularizedMLPClassifier(hidden_layer_sizes=(), solver="lbfgs",
-    ...                                penalty="l1", alpha=5.0).fit(X, y)
+    ...                                penalty="l1", alpha=5.0, random_state=0)
+    >>> clf = clf.fit(X, y)
     >>> clf.score(X, y) > 0.9
     True
     >>> bool((clf.coefs_[0] == 0).any())
@@ -256,7 +257,8 @@ _EXAMPLES = {
     >>> from skreg import RegularizedMLPRegressor
     >>> X, y = load_diabetes(return_X_y=True)
     >>> reg = RegularizedMLPRegressor(hidden_layer_sizes=(), solver="lbfgs",
-    ...                               penalty="l2", alpha=1.0).fit(X, y)
+    ...                               penalty="l2", alpha=1.0, random_state=0)
+    >>> reg = reg.fit(X, y)
     >>> round(reg.score(X, y), 2)
     0.45
 """,

@@ -198,7 +198,8 @@ def regularization_path(
     >>> X, y = load_diabetes(return_X_y=True)
     >>> X = StandardScaler().fit_transform(X)
     >>> model = RegularizedMLPRegressor(
-    ...     hidden_layer_sizes=(), solver="lbfgs", penalty="l1", max_iter=500)
+    ...     hidden_layer_sizes=(), solver="lbfgs", penalty="l1", max_iter=500,
+    ...     random_state=0)
     >>> path = regularization_path(model, X, y, n_alphas=4, random_state=0)
     >>> [int(n) for n in path.n_selected_features]
     [0, 5, 9, 10]

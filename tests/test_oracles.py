@@ -77,7 +77,8 @@ def test_l2_linear_classifier_equals_logistic_regression(n_classes, alpha):
         n_samples=150, n_features=6, n_informative=4, n_classes=n_classes,
         random_state=1,
     )  # fmt: skip
-    clf = RegularizedMLPClassifier(**TIGHT, penalty="l2", alpha=alpha).fit(X, y)
+    clf = RegularizedMLPClassifier(**TIGHT, penalty="l2", alpha=alpha, random_state=1)
+    clf.fit(X, y)
     logreg = LogisticRegression(C=1 / alpha, tol=1e-12, max_iter=20000).fit(X, y)
     assert_allclose(clf.predict_proba(X), logreg.predict_proba(X), rtol=1e-4)
     if n_classes == 2:  # one logistic output: the same parametrisation

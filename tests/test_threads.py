@@ -62,3 +62,65 @@ def test_large_batches_keep_the_default_thread_count(threads_seen):
     _fit(X, y, hidden_layer_sizes=(width,), batch_size=400)
     assert threads_seen == [default]
     assert _blas_threads() == default  # restored after the fit
+
+
+def test_overlapping_limits_in_threads_leave_the_count_as_it_was():
+    """Two threads hold the one-thread limit with interleaved ends.
+
+    A enters, B enters, A leaves, B leaves: with a limit saved and restored by
+    each on its own, B restores the 1 it saw when it entered and leaves the
+    whole process on one BLAS thread.
+    """
+    import threading
+
+    from skreg._utils.threads import blas_threads
+
+    original = _blas_threads()
+    if original is None or original < 2:
+        pytest.skip("needs a BLAS with at least two threads")
+    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+
+    def first():
+        with blas_threads(1):
+            a_in.set()
+            b_in.wait(10)
+        a_out.set()
+
+    def second():
+        a_in.wait(10)
+        with blas_threads(1):
+            b_in.set()
+            a_out.wait(10)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert _blas_threads() == original
+
+
+def test_nested_limits_in_the_main_thread_restore_at_the_outermost_end():
+    from skreg._utils.threads import blas_threads
+
+    original = _blas_threads()
+    if original is None or original < 2:
+        pytest.skip("needs a BLAS with at least two threads")
+    with blas_threads(1):
+        with blas_threads(1):
+            assert _blas_threads() == 1
+        assert _blas_threads() == 1  # the outer limit still holds
+    assert _blas_threads() == original
+
+
+# warnings.catch_warnings is not thread-safe: the filter is set for the test
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_fits_in_several_threads_leave_blas_as_it_was():
+    from concurrent.futures import ThreadPoolExecutor
+
+    original = _blas_threads()
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((300, 20)), rng.integers(0, 3, 300)
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda _: _fit(X, y, hidden_layer_sizes=(16,)), range(8)))
+    assert _blas_threads() == original

@@ -63,8 +63,9 @@ class CapacityCurve:
     gap : ndarray of shape (n_values,)
         The generalization gap, ``train_scores_mean - validation_scores_mean``.
     best_index_ : int
-        Index of the best mean validation score (values whose fits failed,
-        with a NaN mean, are ignored).
+        Index of the best mean validation score among the finite ones
+        (values whose fits failed, with a NaN mean, and values whose scores
+        overflow, with an infinite mean, are ignored).
     best_param_ : object
         ``param_range[best_index_]``.
     standard_error_ : float
@@ -72,7 +73,9 @@ class CapacityCurve:
         ``validation_scores_std[best_index_] / sqrt(n_folds)``.
     one_se_index_ : int
         Index of the first value, in ``param_range`` order, whose mean
-        validation score is at least the best one minus ``standard_error_``:
+        validation score is finite and at least the best one minus
+        ``standard_error_`` (which is infinite when the scores are too large
+        to square):
         the simplest model that is not significantly worse than the best (the
         "one-standard-error rule").
     one_se_param_ : object
@@ -103,11 +106,15 @@ class CapacityCurve:
         self.train_scores = np.asarray(train_scores, dtype=float)
         self.validation_scores = np.asarray(validation_scores, dtype=float)
         self.n_folds = self.validation_scores.shape[1]
-        self.train_scores_mean = self.train_scores.mean(axis=1)
-        self.train_scores_std = self.train_scores.std(axis=1)
-        self.validation_scores_mean = self.validation_scores.mean(axis=1)
-        self.validation_scores_std = self.validation_scores.std(axis=1)
-        self.gap = self.train_scores_mean - self.validation_scores_mean
+        # Infinite scores (an error that overflows) give infinite or NaN means
+        # and standard deviations without numpy's warnings: _select ignores
+        # them, or says that no value has a finite score.
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.train_scores_mean = self.train_scores.mean(axis=1)
+            self.train_scores_std = self.train_scores.std(axis=1)
+            self.validation_scores_mean = self.validation_scores.mean(axis=1)
+            self.validation_scores_std = self.validation_scores.std(axis=1)
+            self.gap = self.train_scores_mean - self.validation_scores_mean
         self._select()
 
     def _select(self):
@@ -116,13 +123,25 @@ class CapacityCurve:
             raise ValueError(
                 "Every fit failed: no validation score to choose a value from."
             )
-        self.best_index_ = int(np.nanargmax(mean))
+        finite = np.isfinite(mean)
+        if not finite.any():
+            raise ValueError(
+                f"No value of {self.param_name!r} has a finite mean validation "
+                "score: the scores overflow (the data may be too large in "
+                "magnitude; rescale them)."
+            )
+        # An infinite mean is an overflow, not a perfect or a hopeless model:
+        # the best and the one-SE values are chosen among the finite means.
+        self.best_index_ = int(np.flatnonzero(finite)[np.argmax(mean[finite])])
         self.best_param_ = self.param_range[self.best_index_]
         self.standard_error_ = float(
             self.validation_scores_std[self.best_index_] / np.sqrt(self.n_folds)
         )
+        # The fold scores of a finite mean are finite, so the standard error
+        # is finite or, when their squares overflow, +inf: the threshold is at
+        # most the best mean, which therefore passes.
         threshold = mean[self.best_index_] - self.standard_error_
-        self.one_se_index_ = int(np.flatnonzero(mean >= threshold)[0])
+        self.one_se_index_ = int(np.flatnonzero(finite & (mean >= threshold))[0])
         self.one_se_param_ = self.param_range[self.one_se_index_]
 
     def __repr__(self):

@@ -129,6 +129,55 @@ def test_best_and_one_standard_error_choices():
         CapacityCurve("degree", [1], [[0.0]], [[np.nan]])
 
 
+def test_non_finite_mean_scores_are_ignored():
+    validation = np.array(
+        [
+            [-np.inf] * 4,  # scores that overflow: ignored, although simplest
+            [-2.0, -1.0, -3.0, -2.0],  # mean -2
+            [-1.0, -2.0, -1.0, -2.0],  # mean -1.5, the best; SE = 0.5 / 2
+            [np.inf] * 4,  # an overflow too, not a perfect model
+            [-np.inf, -1.0, -1.0, -1.0],  # one fold overflows: mean -inf
+        ]
+    )
+    train = np.zeros_like(validation)
+    curve = CapacityCurve("degree", [0, 1, 2, 3, 4], train, validation)
+    assert (curve.best_param_, curve.one_se_param_) == (2, 2)
+    assert curve.standard_error_ == pytest.approx(0.25)
+    validation[2] = [0.0, -3.0, 0.0, -3.0]  # same mean, SE = 0.75
+    curve = CapacityCurve("degree", [0, 1, 2, 3, 4], train, validation)
+    assert (curve.best_param_, curve.one_se_param_) == (2, 1)  # not 0 (-inf)
+    # Fold scores too large to square: the standard error of the best is
+    # infinite, and the one-SE rule takes the first finite mean.
+    huge = [[-np.inf, -np.inf], [-1e308, -1.0], [-1e308, -1e308]]
+    curve = CapacityCurve("degree", [0, 1, 2], np.zeros((3, 2)), huge)
+    assert curve.validation_scores_mean[2] == -np.inf  # the sum overflows
+    assert curve.best_index_ == 1 and curve.standard_error_ == np.inf
+    assert curve.one_se_index_ == 1
+
+
+@pytest.mark.parametrize(
+    "validation",
+    [
+        np.full((3, 4), -np.inf),
+        [[-np.inf] * 4, [np.nan, -1.0, -1.0, -1.0], [np.inf, -np.inf, 0.0, 0.0]],
+    ],
+)
+def test_no_finite_mean_score_raises(validation):
+    with pytest.raises(ValueError, match="No value of 'degree' has a finite mean"):
+        CapacityCurve("degree", [0, 1, 2], np.zeros((3, 4)), validation)
+
+
+# scikit-learn's mean_squared_error warns as it squares the errors
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
+def test_capacity_curve_on_a_target_too_large():
+    X, y = _noisy_cubic(0)
+    with pytest.raises(ValueError, match="finite mean .* too large in magnitude"):
+        capacity_curve(
+            PolynomialCapacity(), X, 1e300 * y, param_range=range(4),
+            scoring="neg_mean_squared_error",
+        )  # fmt: skip
+
+
 # ----------------------------------------------------- any estimator works
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ import csv
 import math
 import subprocess
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from skreg._cli import data as _cli_data
 from skreg._cli import report as _report
 from skreg._cli import study as _study
 from skreg._cli.capacity_report import FIGURE_NAMES as CAPACITY_FIGURES
+from skreg._cli.data import DataError
 from skreg._cli.main import _with_default_command, main
 from skreg._cli.study_report import (
     CSV_HEADER,
@@ -27,11 +29,21 @@ PENALTY_NAMES = ("none", "l2", "l1", "elasticnet", "l0", "group_lasso")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
-def _run_cli(*args):
+def _run_cli(*args, cwd=None):
     return subprocess.run(
-        [sys.executable, "-m", "skreg", *args],
+        [sys.executable, "-m", "skreg", *args], cwd=cwd,
         capture_output=True, text=True, encoding="utf-8", timeout=120,
     )  # fmt: skip
+
+
+def _assert_one_line_error(result, message):
+    """The command failed as it promises: status 2, one line, nothing else."""
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("skreg: error: "), result.stderr
+    assert message in lines[0]
+    assert result.stdout == ""
 
 
 def _table(stdout, first_title):
@@ -492,3 +504,162 @@ def test_help_on_every_subcommand(command, expected, capsys):
     out = capsys.readouterr().out
     assert out.startswith(" ".join(["usage: skreg", *command]))
     assert all(text in out for text in expected)
+
+
+# ---------------------------------------- data too large or too small in scale
+_TOO_LARGE = "has values too large in magnitude to standardize"
+
+
+def _scaled_columns(scales):
+    """Columns of 40 values: standard normal times each scale, or class labels."""
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=(40, len(scales)))
+    columns = [
+        (values[:, j] > 0).astype(int) if scale == "labels" else scale * values[:, j]
+        for j, scale in enumerate(scales)
+    ]
+    return list(zip(*columns, strict=True))
+
+
+@pytest.mark.parametrize(
+    "command, header, scales, message",
+    [
+        (["--target", "label", "--quick"], ["a", "big", "label"],
+         [1.0, 1e300, "labels"], f"column 'big' {_TOO_LARGE}"),
+        (["--target", "y", "--quick"], ["a", "y"], [1.0, 1e300],
+         f"column 'y' {_TOO_LARGE}"),  # a regression target
+        (["capacity", "--feature", "x", "--target", "y"], ["x", "y"],
+         [1.0, 1e300], f"column 'y' {_TOO_LARGE}"),
+        (["capacity", "--feature", "x", "--target", "y"], ["x", "y"],
+         [1e300, 1.0], f"column 'x' {_TOO_LARGE}"),
+        (["capacity", "--feature", "x", "--target", "y"], ["x", "y"],
+         [1e-200, 1.0], "degree 12: The polynomial's coefficients overflow"),
+    ],
+)  # fmt: skip
+def test_data_out_of_scale_exit_2_before_the_study(tmp_path, command, header,
+                                                   scales, message):  # fmt: skip
+    path = _write_csv(tmp_path / "data.csv", header, _scaled_columns(scales))
+    out = tmp_path / "report"
+    result = _run_cli(*command, "--csv", path, "--out", str(out))
+    _assert_one_line_error(result, message)  # no progress: nothing was fitted
+    assert not out.exists()
+
+
+def test_magnitude_check_names_the_columns():
+    columns = {
+        "a": np.array([1.0, 2.0, 3.0]),
+        "b": np.array([1e300, -1e300, 0.0]),
+        "c": np.array([0.0, 1e200, 2e200]),  # squares of deviations overflow
+        "d": np.full(3, 1e300),  # constant: StandardScaler takes it
+        "e": np.array([0.0, 1e100, -1e100]),
+    }
+    message = (
+        r"^f\.csv: columns 'b', 'c' have values too large in magnitude to "
+        r"standardize \(up to 1e\+300\): rescale them$"
+    )
+    with pytest.raises(DataError, match=message):
+        _cli_data.check_magnitude("f.csv", columns)
+    _cli_data.check_magnitude("f.csv", {k: columns[k] for k in "ade"})
+    X, labels = np.ones((4, 1)), np.array([0.0, 1e300, 0.0, 1e300])
+    dataset = _cli_data.Dataset("f.csv", X, labels, "classification", ("x",), "y")
+    _cli_data.check_scale(dataset)  # class labels are not standardized
+    with pytest.raises(DataError, match="^f.csv: column 'y' has values too large"):
+        _cli_data.check_scale(replace(dataset, task="regression"))
+
+
+# ------------------------------------------------- the report and its input
+def _good_pair_csv(path):
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-1, 1, 40)
+    y = x**2 + 0.1 * rng.normal(size=40)
+    return _write_csv(path, ["x", "y"], zip(x, y, strict=True))
+
+
+_STUDY_FAST = ["study", "--target", "y", "--alphas", "1", "--penalties", "l2",
+               "--cv", "2"]  # fmt: skip
+_CAPACITY_FAST = ["capacity", "--target", "y", "--quick"]
+
+
+@pytest.mark.parametrize(
+    "command, name",
+    [
+        (_STUDY_FAST, "results.csv"),
+        (_STUDY_FAST, "report.html"),
+        (_STUDY_FAST, STUDY_FIGURES[0]),
+        (_CAPACITY_FAST, "results.csv"),
+        (_CAPACITY_FAST, CAPACITY_FIGURES[-1]),
+    ],
+)
+def test_report_never_overwrites_its_input(tmp_path, command, name):
+    # e.g. "skreg --csv results.csv --target y --out ." in the data's folder
+    data = tmp_path / name
+    _good_pair_csv(data)
+    before = data.read_bytes()
+    result = _run_cli(*command, "--csv", name, "--out", ".", cwd=tmp_path)
+    _assert_one_line_error(
+        result,
+        f"--out: the report's {name} would overwrite the input file '{name}'",
+    )
+    assert data.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_report_never_overwrites_its_input_through_a_link(tmp_path, capsys):
+    data = tmp_path / "data.csv"
+    _good_pair_csv(data)
+    before = data.read_bytes()
+    out = tmp_path / "report"
+    out.mkdir()
+    try:
+        (out / "report.html").symlink_to(data)
+    except OSError:
+        pytest.skip("no symbolic links here")
+    argv = ["capacity", "--csv", str(data), "--target", "y", "--out", str(out)]
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        "skreg: error: --out: the report's report.html would overwrite the "
+        f"input file '{data}': choose another folder\n"
+    )
+    assert data.read_bytes() == before
+
+
+# ------------------------------------------- a report folder that cannot be used
+def test_read_only_out_folder_exits_2_before_the_study(tmp_path, capsys):
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        try:
+            (folder / "probe").touch()
+        except PermissionError:
+            pass
+        else:  # root, or a file system that ignores permission bits
+            pytest.skip("the permission bits do not stop this user from writing")
+        status = main(["capacity", "--quick", "--out", str(folder)])
+    finally:
+        folder.chmod(0o755)
+    assert status == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # nothing was computed
+    assert captured.err.startswith(
+        f"skreg: error: --out: cannot write in the folder '{folder}': "
+    )
+    assert captured.err.count("\n") == 1
+    assert list(folder.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["results.csv", "report.html", STUDY_FIGURES[0]])
+def test_out_folder_where_a_report_file_is_a_folder_exits_2(tmp_path, capsys, name):
+    # Not writable even by root: caught before the study, not after it.
+    (tmp_path / name).mkdir()
+    argv = ["--dataset", "iris", "--alphas", "1", "--penalties", "l2",
+            "--cv", "2", "--out", str(tmp_path)]  # fmt: skip
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        f"skreg: error: --out: cannot replace '{tmp_path / name}': it is a folder\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]

@@ -16,6 +16,7 @@ from sklearn.model_selection import KFold
 
 from .._capacity import capacity_curve
 from .._polynomial import PolynomialCapacity
+from .data import DataError
 
 DEFAULT_N_SAMPLES = 30
 DEFAULT_TRUE_DEGREE = 3
@@ -134,6 +135,42 @@ class CapacityStudy:
         return -self.curve.validation_scores_mean
 
 
+def fit_polynomial(x, y, degree, name="the data"):
+    """Fit a polynomial of degree ``degree`` to all of ``x`` and ``y``.
+
+    Parameters
+    ----------
+    x, y : ndarray of shape (n_samples,)
+        The input and the target.
+    degree : int
+        Degree of the polynomial.
+    name : str, default="the data"
+        What the data are, for the message of the error.
+
+    Returns
+    -------
+    polynomial : PolynomialCapacity
+        The fitted polynomial.
+
+    Raises
+    ------
+    DataError
+        When the fit raises ValueError: the data are finite (the CSV reader
+        checked) and of a size the polynomial can take, so the error is their
+        scale (the coefficients overflow); its message is kept.
+    """
+    # The catch wraps this one fit and nothing else: a ValueError from the
+    # cross-validation or from building the report is a bug and shows its
+    # traceback.  (Inside the cross-validation a fold whose fit fails scores
+    # NaN, and CapacityCurve ignores it.)
+    X = np.asarray(x, dtype=float).reshape(-1, 1)
+    try:
+        return PolynomialCapacity(degree).fit(X, y)
+    except ValueError as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise DataError(f"{name}: degree {degree}: {message}") from exc
+
+
 def run_capacity(
     x,
     y,
@@ -177,6 +214,6 @@ def run_capacity(
         cv=KFold(cv, shuffle=True, random_state=random_state),
     )  # fmt: skip
     shown = {curve.best_param_, curve.one_se_param_, max_degree}
-    fits = {degree: PolynomialCapacity(degree).fit(X, y) for degree in sorted(shown)}
+    fits = {degree: fit_polynomial(X, y, degree, name) for degree in sorted(shown)}
     return CapacityStudy(name, X[:, 0], np.asarray(y), feature, target, curve,
                          fits, truth)  # fmt: skip

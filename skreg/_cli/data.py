@@ -29,6 +29,10 @@ BUILTIN_DATASETS = {
     "diabetes": (load_diabetes, "regression"),
 }
 
+# The magnitude check leaves room for errors of predictions up to this many
+# times the range of a column (the scores square and sum them too).
+_MAGNITUDE_HEADROOM = 100.0
+
 # A numeric target is taken as class labels when all its values are integers
 # and it has at most this many distinct values (and fewer than half the rows).
 MAX_INFERRED_CLASSES = 20
@@ -56,6 +60,8 @@ class Dataset:
         What the target is.
     feature_names : tuple of str
         Name of every column of ``X``.
+    target_name : str, default="target"
+        Name of the target column.
     """
 
     name: str
@@ -63,6 +69,7 @@ class Dataset:
     y: np.ndarray
     task: str
     feature_names: tuple
+    target_name: str = "target"
 
     @property
     def metric(self):
@@ -298,7 +305,7 @@ def load_csv(path, target, task=None):
     features = [j for j in range(len(table.header)) if j != index]
     X = np.column_stack([table.numeric_column(j, "features") for j in features])
     names = tuple(table.header[j] for j in features)
-    return Dataset(str(path), X, y, task, names)
+    return Dataset(str(path), X, y, task, names, target)
 
 
 def load_csv_pair(path, feature, target):
@@ -369,3 +376,64 @@ def check_folds(dataset, cv):
             f"{dataset.name}: class '{rare}' has {n_rare} {rows}, fewer than "
             f"the {cv} folds (use --cv with fewer folds)"
         )
+
+
+def _standardizable(values):
+    """Whether every fold of ``values`` can be standardized in float64.
+
+    StandardScaler sums a fold's values and the squares of their deviations
+    from the fold's mean; a deviation is at most the range of the whole
+    column, so when ``n_samples * range**2`` is finite (with some headroom for
+    the errors of predictions, which are squared too) no fold overflows,
+    whereas standardizing all the rows at once could pass and a fold fail.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        spread = np.ptp(values) * _MAGNITUDE_HEADROOM
+        squares = len(values) * spread * spread
+        total = np.sum(np.abs(values))
+    return bool(np.isfinite(squares) and np.isfinite(total))
+
+
+def check_magnitude(name, columns):
+    """Raise :class:`DataError` naming the columns too large to standardize.
+
+    Parameters
+    ----------
+    name : str
+        The data (the CSV file), for the message.
+    columns : dict of str to ndarray of shape (n_samples,)
+        Every column to check, by name.
+    """
+    bad = [column for column, values in columns.items() if not _standardizable(values)]
+    if not bad:
+        return
+    largest = max(np.max(np.abs(columns[column])) for column in bad)
+    listed = ", ".join(f"'{column}'" for column in bad[:_MAX_LISTED_COLUMNS])
+    if len(bad) > _MAX_LISTED_COLUMNS:
+        listed += ", ..."
+    if len(bad) == 1:
+        what, has, it = f"column {listed}", "has", "it"
+    else:
+        what, has, it = f"columns {listed}", "have", "them"
+    raise DataError(
+        f"{name}: {what} {has} values too large in magnitude to standardize "
+        f"(up to {largest:.3g}): rescale {it}"
+    )
+
+
+def check_scale(dataset):
+    """Raise :class:`DataError` when ``dataset`` cannot be standardized.
+
+    The study standardizes the features, and the target of a regression,
+    within every fold; values too large in magnitude overflow to NaN there.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The data to cross-validate.
+    """
+    columns = dict(zip(dataset.feature_names, dataset.X.T, strict=True))
+    if dataset.task == "regression":
+        columns[dataset.target_name] = dataset.y
+    check_magnitude(dataset.name, columns)

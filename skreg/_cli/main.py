@@ -24,6 +24,7 @@ arguments or the data are one line and exit with status 2.
 import argparse
 import os
 import sys
+import tempfile
 import time
 
 from .. import __version__
@@ -32,6 +33,7 @@ from . import capacity_report
 from . import data as cli_data
 from . import report as report_files
 from . import study as penalty_study
+from .capacity_report import FIGURE_NAMES as CAPACITY_FIGURES
 from .data import DataError
 from .study_report import (
     COLUMN_LEGEND,
@@ -42,6 +44,7 @@ from .study_report import (
     study_report,
     study_table,
 )
+from .study_report import FIGURE_NAMES as STUDY_FIGURES
 
 _TOP_LEVEL_FLAGS = ("-h", "--help", "--version")
 STUDY_OUT = "skreg-report"
@@ -383,19 +386,75 @@ def _say(args, stream, *lines):
         print(*lines, sep="\n", file=stream, flush=True)
 
 
-def _prepare_folder(path, err):
-    """Create the report folder now, so that a bad --out fails before the work.
+def _prepare_folder(path, err, inputs=(), figure_names=()):
+    """Check and create the report folder now, so a bad --out fails before the work.
 
-    Also says, on ``err``, when the report will have no figures.
+    Refuses a folder where a report file (``figure_names``, the CSV table or
+    the page) would replace one of the ``inputs``, one that cannot be created
+    and one where a file cannot be written.  Also says, on ``err``, when the
+    report will have no figures.
     """
+    names = (*figure_names, report_files.CSV_NAME, report_files.HTML_NAME)
+    reports = [os.path.join(path, name) for name in names]
+    _check_inputs_kept(reports, inputs)
     try:
         os.makedirs(path, exist_ok=True)
     except OSError as exc:
         reason = exc.strerror or str(exc)
         message = f"--out: cannot create the folder '{path}': {reason}"
         raise _UsageError(message) from None
+    _check_writable(path, reports)
     if report_files.figure_class() is None:
         print(f"skreg: {report_files.NO_MATPLOTLIB}", file=err, flush=True)
+
+
+def _check_inputs_kept(reports, inputs):
+    """Raise _UsageError when a report file would replace an input file.
+
+    ``inputs`` may hold None (no input file).
+    """
+    for given in filter(None, inputs):
+        replaced = [report for report in reports if _same_file(report, given)]
+        if replaced:
+            name = os.path.basename(replaced[0])
+            raise _UsageError(
+                f"--out: the report's {name} would overwrite the input file "
+                f"'{given}': choose another folder"
+            )
+
+
+def _same_file(path, other):
+    """Whether two paths name the same file (through links too)."""
+    if os.path.realpath(path) == os.path.realpath(other):
+        return True
+    try:
+        return os.path.samefile(path, other)
+    except OSError:  # one of them does not exist
+        return False
+
+
+def _check_writable(path, reports):
+    """Raise _UsageError unless the files ``reports`` can be written in ``path``.
+
+    A file is created and removed: the permission bits alone do not say what
+    the user can write (root ignores them, read-only file systems do not
+    show in them).
+    """
+    try:
+        with tempfile.NamedTemporaryFile(prefix=".skreg-", dir=path):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        message = f"--out: cannot write in the folder '{path}': {reason}"
+        raise _UsageError(message) from None
+    for report in reports:
+        if os.path.isdir(report):
+            problem = "it is a folder"
+        elif os.path.exists(report) and not os.access(report, os.W_OK):
+            problem = "it is not writable"
+        else:
+            continue
+        raise _UsageError(f"--out: cannot replace '{report}': {problem}")
 
 
 def _write_report(report, path):
@@ -441,7 +500,11 @@ def _run_study(args, out, err):
     cv = args.cv or (penalty_study.QUICK_CV if args.quick else penalty_study.DEFAULT_CV)
     dropouts = _study_dropouts(args)
     cli_data.check_folds(dataset, cv)
-    _prepare_folder(args.out, err)
+    # No catch of ValueError around the study: after these checks no known
+    # problem of the data makes a fit raise one, so one that does is a bug
+    # and shows its traceback.
+    cli_data.check_scale(dataset)
+    _prepare_folder(args.out, err, (args.csv,), STUDY_FIGURES)
     settings = describe_settings(dataset, alphas, args.penalties, cv, dropouts)
     _say(args, out, *settings, "")
     grid = penalty_study.candidates(alphas, args.penalties, dropouts)
@@ -493,6 +556,17 @@ def _or_default(value, default):
     return default if value is None else value
 
 
+def _check_capacity_data(x, y, names, max_degree):
+    """Raise DataError, before the study, for data the polynomials cannot take."""
+    name = names.get("name", "synthetic")
+    columns = {names.get("feature", "x"): x, names.get("target", "y"): y}
+    cli_data.check_magnitude(name, columns)
+    # The study ends by fitting the largest degree to all the data; fitting it
+    # now tells, before the cross-validation, whether its coefficients
+    # overflow (inputs too small, too large or too close together).
+    capacity_study.fit_polynomial(x, y, max_degree, name)
+
+
 def _run_capacity(args, out, err):
     x, y, names = _capacity_data(args)
     quick = args.quick
@@ -506,7 +580,8 @@ def _run_capacity(args, out, err):
             f"{len(x)} samples: too few for {cv}-fold cross-validation "
             "(use --cv with fewer folds or more samples)"
         )
-    _prepare_folder(args.out, err)
+    _check_capacity_data(x, y, names, max_degree)
+    _prepare_folder(args.out, err, (args.csv,), CAPACITY_FIGURES)
     start = time.perf_counter()
     _say(args, err, f"cross-validating degrees 0..{max_degree} ({cv} folds each)")
     study = capacity_study.run_capacity(

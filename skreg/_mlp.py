@@ -8,6 +8,7 @@ as fitted attributes.
 """
 
 import copy
+import warnings
 from abc import ABC, abstractmethod
 from numbers import Integral, Real
 
@@ -18,6 +19,7 @@ from sklearn.base import (
     RegressorMixin,
     _fit_context,
 )
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state, column_or_1d
@@ -46,7 +48,9 @@ from ._network import (
 )
 from ._penalties import PENALTY_NAMES, Penalty, make_penalty
 from ._solvers import (
+    NON_FINITE_WEIGHTS,
     AdamOptimizer,
+    Checkpoint,
     HeldOut,
     MiniBatchTrainer,
     Objective,
@@ -61,6 +65,12 @@ from ._utils.state import AtomicSetParamsMixin, restore_state_on_error
 from ._utils.threads import blas_threads_for
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
+
+
+class EmptyNetworkWarning(ConvergenceWarning):
+    """A fit ended with every weight of a layer exactly zero (a constant model)."""
+
+
 # rows x weights below which L-BFGS runs BLAS on one thread
 _SMALL_LBFGS_WORK = 5e7
 
@@ -82,46 +92,50 @@ _HISTORY_ATTRIBUTES = {
 }
 
 
+# the constructor parameters shared by both estimators, validated by scikit-learn
+_PARAMETER_CONSTRAINTS = {
+    "hidden_layer_sizes": [
+        "array-like",
+        Interval(Integral, 1, None, closed="left"),
+    ],
+    "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
+    "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
+    "alpha": [Interval(Real, 0, None, closed="left")],
+    "penalty": [StrOptions(set(PENALTY_NAMES)), Penalty, None],
+    "l1_ratio": [Interval(Real, 0, 1, closed="both")],
+    "batch_size": [
+        StrOptions({"auto"}),
+        Interval(Integral, 1, None, closed="left"),
+    ],
+    "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+    "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+    "power_t": [Interval(Real, 0, None, closed="left")],
+    "max_iter": [Interval(Integral, 1, None, closed="left")],
+    "shuffle": ["boolean"],
+    "random_state": ["random_state"],
+    "tol": [Interval(Real, 0, None, closed="left")],
+    "verbose": ["verbose"],
+    "warm_start": ["boolean"],
+    "momentum": [Interval(Real, 0, 1, closed="both")],
+    "nesterovs_momentum": ["boolean"],
+    "early_stopping": ["boolean"],
+    "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+    "beta_1": [Interval(Real, 0, 1, closed="left")],
+    "beta_2": [Interval(Real, 0, 1, closed="left")],
+    "epsilon": [Interval(Real, 0, None, closed="neither")],
+    "n_iter_no_change": [
+        Interval(Integral, 1, None, closed="left"),
+        Options(Real, {np.inf}),
+    ],
+    "max_fun": [Interval(Integral, 1, None, closed="left")],
+    "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
+}
+
+
 class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
     """Shared training code of the two estimators."""
 
-    _parameter_constraints: dict = {
-        "hidden_layer_sizes": [
-            "array-like",
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
-        "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
-        "alpha": [Interval(Real, 0, None, closed="left")],
-        "penalty": [StrOptions(set(PENALTY_NAMES)), Penalty, None],
-        "l1_ratio": [Interval(Real, 0, 1, closed="both")],
-        "batch_size": [
-            StrOptions({"auto"}),
-            Interval(Integral, 1, None, closed="left"),
-        ],
-        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
-        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
-        "power_t": [Interval(Real, 0, None, closed="left")],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "shuffle": ["boolean"],
-        "random_state": ["random_state"],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "verbose": ["verbose"],
-        "warm_start": ["boolean"],
-        "momentum": [Interval(Real, 0, 1, closed="both")],
-        "nesterovs_momentum": ["boolean"],
-        "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
-        "beta_1": [Interval(Real, 0, 1, closed="left")],
-        "beta_2": [Interval(Real, 0, 1, closed="left")],
-        "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "n_iter_no_change": [
-            Interval(Integral, 1, None, closed="left"),
-            Options(Real, {np.inf}),
-        ],
-        "max_fun": [Interval(Integral, 1, None, closed="left")],
-        "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
-    }
+    _parameter_constraints: dict = _PARAMETER_CONSTRAINTS
 
     @abstractmethod
     def __init__(
@@ -179,11 +193,15 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         self : object
             The fitted estimator.
         """
-        with restore_state_on_error(self):
-            return self._fit(X, y, sample_weight, incremental=False)
+        with restore_state_on_error(self) as guard:
+            return self._fit(X, y, sample_weight, False, guard)
 
-    def _fit(self, X, y, sample_weight, incremental):
-        """Validate, build the objective, solve, store."""
+    def _fit(self, X, y, sample_weight, incremental, guard):
+        """Validate, build the objective, solve, store.
+
+        ``guard`` (a FitGuard) restores the estimator if the call fails;
+        training registers with it how to undo its in-place updates.
+        """
         hidden_sizes = _check_hidden_layer_sizes(self.hidden_layer_sizes)
         penalty = self._checked_penalty()
         dropout_rates = _check_dropout(self.dropout, len(hidden_sizes), self.solver)
@@ -194,7 +212,10 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
             X, y, sample_weight, incremental, first_pass
         )
         layer_units = [X.shape[1], *hidden_sizes, Y.shape[1]]
-        self._random_state = check_random_state(self.random_state)
+        if not incremental or not hasattr(self, "_random_state"):
+            # partial_fit continues the random stream: with an int seed,
+            # re-seeding would give every call the same shuffles and masks
+            self._random_state = check_random_state(self.random_state)
         if first_pass:
             self._initialize(Y, layer_units, X.dtype)
         else:
@@ -203,12 +224,16 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         context = start_fit(self, X, y, max_subtasks=self.max_iter)
         if self.solver in _STOCHASTIC_SOLVERS:
             report = step_reporter(context, self, X, y, name="epoch")
-            self._fit_stochastic(objective, dropout_rates, incremental, report)
+            in_place = None if first_pass else guard  # the model's own arrays
+            self._fit_stochastic(
+                objective, dropout_rates, incremental, report, in_place
+            )
         else:
             self._fit_lbfgs(objective, step_reporter(context, self, X, y, "iteration"))
         end_fit(context, self, X, y)
         self._check_finite_weights()
         self.sparsity_ = [zero_fraction([W]) for W in self.coefs_]
+        _warn_if_a_layer_is_empty(self)
         return self
 
     def _validate_fit_data(self, X, y, sample_weight, incremental, first_pass):
@@ -216,8 +241,17 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         X, Y = self._validate_input(X, y, incremental, reset=first_pass)
         Y = Y.reshape(X.shape[0], -1).astype(X.dtype, copy=False)
         if sample_weight is not None:
-            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
-        return X, Y, self._apply_class_weight(Y, sample_weight)
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+            )
+        sample_weight = self._apply_class_weight(Y, sample_weight)
+        if sample_weight is not None and not sample_weight.sum() > 0:
+            raise ValueError(
+                "The sample weights (times the class weights) sum to zero: the "
+                "objective, divided by that sum, is undefined. Give some samples "
+                "a positive weight."
+            )
+        return X, Y, sample_weight
 
     def _objective(self, X, Y, sample_weight, penalty=None):
         """The regularized objective of this network on (X, Y)."""
@@ -272,10 +306,7 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
 
     def _check_finite_weights(self):
         if not all(np.isfinite(w).all() for w in self.coefs_ + self.intercepts_):
-            raise ValueError(
-                "Solver produced non-finite parameter weights. The input data may "
-                "contain large values and need to be preprocessed."
-            )
+            raise ValueError(NON_FINITE_WEIGHTS)
 
     # ---------------------------------------------------------------- lbfgs
     def _fit_lbfgs(self, objective, report=None):
@@ -309,12 +340,18 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
     def _apply_class_weight(self, Y, sample_weight):
         return sample_weight
 
-    def _fit_stochastic(self, objective, dropout_rates, incremental, report=None):
+    def _fit_stochastic(self, objective, dropout_rates, incremental, report=None,
+                        guard=None):  # fmt: skip
+        """Mini-batch training; ``guard`` is given when it updates existing arrays."""
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True")
         params = self._pack_parameters(objective.layout)
         if not incremental or not hasattr(self, "_optimizer"):
             self._optimizer = self._make_optimizer(params)
+        checkpoint = None
+        if guard is not None:  # a warm start or partial_fit: keep a way back
+            checkpoint = Checkpoint(params, self._optimizer)
+            guard.on_failure(checkpoint.restore)
         objective, held_out = self._hold_out(objective)
         trainer = MiniBatchTrainer(
             objective, self._optimizer, batch_size=self.batch_size,
@@ -324,7 +361,7 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
             dropout_rates=dropout_rates, held_out=held_out, on_epoch=report,
         )  # fmt: skip
         history = _load_history(self)
-        trainer.train(params, history, incremental)
+        trainer.train(params, history, incremental, checkpoint)
         _store_history(self, history)
         if held_out is not None:
             self.coefs_, self.intercepts_ = self._best_coefs, self._best_intercepts
@@ -336,7 +373,7 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         train, val = split_held_out(
             objective.X, objective.Y, objective.sample_weight,
             self.validation_fraction, self._random_state,
-            stratify=self._stratify_labels(objective.Y),
+            stratify=self._stratify_labels(objective.Y, self.validation_fraction),
         )  # fmt: skip
         X_val, Y_val, sw_val = val
         held_out = HeldOut(
@@ -370,7 +407,7 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
             [params], self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon
         )
 
-    def _stratify_labels(self, Y):
+    def _stratify_labels(self, Y, fraction):
         return None
 
     def _decode_targets(self, Y):
@@ -418,6 +455,12 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         coefs, intercepts, kept = compact_network(
             self.coefs_, self.intercepts_, self.activation, drop_features
         )
+        if kept.size == 0:
+            raise ValueError(
+                "compact(drop_features=True) would keep no input feature: every "
+                "first-layer weight is zero, so the network predicts a constant. "
+                "Use drop_features=False, or refit with a smaller alpha."
+            )
         compacted = copy.deepcopy(self)
         for name in ("_optimizer", "_best_coefs", "_best_intercepts"):
             vars(compacted).pop(name, None)
@@ -489,6 +532,23 @@ def _check_dropout(dropout, n_hidden, solver):
             "solver='sgd' or 'adam'; solver='lbfgs' does not support it."
         )
     return [float(r) for r in rates]
+
+
+def _warn_if_a_layer_is_empty(estimator):
+    """A layer with no non-zero weight cuts the inputs off: the output is constant."""
+    empty = [k + 1 for k, W in enumerate(estimator.coefs_) if not W.any()]
+    if not empty:
+        return
+    layers = ", ".join(str(k) for k in empty)
+    warnings.warn(
+        f"Every weight of layer {layers} is exactly zero, so the network predicts "
+        f"a constant (the same class or value for every input): "
+        f"alpha={estimator.alpha!r} is too strong for penalty="
+        f"{estimator.penalty!r}. Try a smaller alpha (skreg.regularization_path "
+        "or cross-validation over alpha shows the useful range).",
+        EmptyNetworkWarning,
+        stacklevel=4,
+    )
 
 
 def _load_history(estimator):
@@ -635,10 +695,28 @@ class RegularizedMLPClassifier(
         per_sample = per_class[index]
         return per_sample if sample_weight is None else sample_weight * per_sample
 
-    def _stratify_labels(self, Y):
+    def _stratify_labels(self, Y, fraction):
+        """What to stratify the early-stopping split by (None: a plain split).
+
+        Binary targets are stratified as scikit-learn's MLP does, by the 0/1
+        column as booleans, so that its errors (a class with one member, say)
+        are raised alike.  Multiclass targets, which scikit-learn does not
+        stratify, are stratified by class when the split allows it: every
+        class with two members or more, and as many rows on each side as
+        there are classes.  Multilabel targets are not stratified.
+        """
         if self._label_binarizer.y_type_.startswith("multilabel"):
             return None
-        return Y.argmax(axis=1) if Y.shape[1] > 1 else Y[:, 0]
+        if Y.shape[1] == 1:
+            return Y.astype(bool)
+        labels = Y.argmax(axis=1)
+        counts = np.bincount(labels)
+        counts = counts[counts > 0]
+        n_held_out = int(np.ceil(fraction * len(labels)))
+        smallest_side = min(n_held_out, len(labels) - n_held_out)
+        if counts.min() >= 2 and smallest_side >= counts.size:
+            return labels
+        return None
 
     def _decode_targets(self, Y):
         return self._label_binarizer.inverse_transform(Y)
@@ -670,13 +748,13 @@ class RegularizedMLPClassifier(
         self : object
             The updated estimator.
         """
-        with restore_state_on_error(self):
+        with restore_state_on_error(self) as guard:
             if _check_partial_fit_first_call(self, classes):
                 if type_of_target(y).startswith("multilabel"):
                     self._label_binarizer = _fit_label_binarizer(y)
                 else:
                     self._label_binarizer = _fit_label_binarizer(classes)
-            return self._fit(X, y, sample_weight, incremental=True)
+            return self._fit(X, y, sample_weight, True, guard)
 
     def predict(self, X):
         """Predict using the multi-layer perceptron classifier.
@@ -819,8 +897,8 @@ class RegularizedMLPRegressor(
         self : object
             The updated estimator.
         """
-        with restore_state_on_error(self):
-            return self._fit(X, y, sample_weight, incremental=True)
+        with restore_state_on_error(self) as guard:
+            return self._fit(X, y, sample_weight, True, guard)
 
     def predict(self, X):
         """Predict using the multi-layer perceptron model.

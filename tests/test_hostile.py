@@ -434,23 +434,25 @@ def test_divergence_keeps_last_finite_weights(estimator, solver, rate, penalty):
         learning_rate_init=rate, max_iter=50, random_state=0,
     )  # fmt: skip
     model = estimator(**params)
-    caught = _fit_recording(model, X, y)
+    try:
+        caught = _fit_recording(model, X, y)
+    except ValueError as exc:
+        # diverged in the first epoch: nothing finite was ever learnt, so the
+        # fit fails as scikit-learn's does, and leaves the model unfitted
+        assert "Solver produced non-finite parameter weights" in str(exc)
+        assert not hasattr(model, "coefs_")
+        with pytest.raises(ValueError, match="non-finite parameter weights"):
+            _fit_recording(estimator(**{**params, "max_iter": 1}), X, y)
+        return
     assert _divergence_warnings(caught), [str(w.message) for w in caught]
     assert not [str(w.message) for w in caught if w.category is RuntimeWarning]
     assert all(np.isfinite(p).all() for p in _params(model))
-    if model.n_iter_ == 0:
-        # diverged in the first epoch: the initial weights are kept; a first
-        # step of 1e-300 leaves them unchanged to rounding
-        reference = estimator(**{**params, "max_iter": 1, "learning_rate_init": 1e-300})
-        _fit_recording(reference, X, y)
-        for kept, expected in zip(_params(model), _params(reference), strict=True):
-            np.testing.assert_allclose(kept, expected, rtol=1e-12)
-    else:
-        # the weights are those after the last finite epoch, bit for bit
-        reference = estimator(**{**params, "max_iter": model.n_iter_})
-        assert not _divergence_warnings(_fit_recording(reference, X, y))
-        for kept, expected in zip(_params(model), _params(reference), strict=True):
-            np.testing.assert_array_equal(kept, expected)
+    assert model.n_iter_ > 0
+    # the weights are those after the last finite epoch, bit for bit
+    reference = estimator(**{**params, "max_iter": model.n_iter_})
+    assert not _divergence_warnings(_fit_recording(reference, X, y))
+    for kept, expected in zip(_params(model), _params(reference), strict=True):
+        np.testing.assert_array_equal(kept, expected)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # reported by the assert
         assert np.isfinite(_predictions(model, X)).all()
@@ -460,16 +462,19 @@ def test_divergence_keeps_last_finite_weights(estimator, solver, rate, penalty):
 @pytest.mark.parametrize(
     "estimator", [RegularizedMLPClassifier, RegularizedMLPRegressor]
 )
-def test_lbfgs_divergence_warns_and_keeps_finite_weights(estimator, penalty):
-    # inputs so large that the objective overflows at the initial weights
+def test_lbfgs_without_a_finite_step_is_an_error(estimator, penalty):
+    # inputs so large that the objective overflows at the initial weights: not
+    # one finite step, so the random start must not pass for a fitted model
     X, y = _diverging_problem(estimator)
     model = estimator(
         hidden_layer_sizes=(5,), solver="lbfgs", penalty=penalty, random_state=0
     )
-    caught = _fit_recording(model, 1e200 * X, y)
-    assert all(np.isfinite(p).all() for p in _params(model))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(ValueError, match="non-finite parameter weights"):
+            model.fit(1e200 * X, y)
+    assert not hasattr(model, "coefs_")
     assert not [str(w.message) for w in caught if w.category is RuntimeWarning]
-    assert _divergence_warnings(caught), [str(w.message) for w in caught]
 
 
 # ----------------------------------------------------------------- overflow
@@ -559,10 +564,11 @@ def test_no_runtime_warning_when_training_blows_up(estimator, solver):
         hidden_layer_sizes=(5,), solver=solver, learning_rate_init=1e300,
         max_iter=20, random_state=0,
     )  # fmt: skip
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
+    # the first epoch diverges: scikit-learn's ValueError, and no RuntimeWarning
+    # (an error here, by the fixture) on the way
+    with pytest.raises(ValueError, match="non-finite parameter weights"):
         model.fit(1e100 * X, y)
-    assert all(np.isfinite(p).all() for p in _params(model))
+    assert not hasattr(model, "coefs_")
 
 
 # ------------------------------------------------------------------- report

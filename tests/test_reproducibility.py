@@ -297,7 +297,9 @@ def test_failed_fit_after_early_stopping_split_keeps_the_model():
     # the validation split is checked after the network is re-initialised
     model, X, y = _fitted_classifier(early_stopping=True)
     before = copy.deepcopy(model)
-    with pytest.raises(ValueError, match="validation set is too small"):
+    # (binary: the stratified split itself rejects these 8 rows, as in
+    # scikit-learn, before the size check)
+    with pytest.raises(ValueError, match="validation set is too small|least populated"):
         model.fit(X[:8], y[:8])
     assert_same(vars(model), vars(before))
 

@@ -14,11 +14,20 @@ that rejects a penalty a solver cannot apply.
 from .lbfgs import fit_lbfgs
 from .objective import Objective
 from .optimizers import AdamOptimizer, SGDOptimizer
-from .trainer import HeldOut, MiniBatchTrainer, TrainingHistory, split_held_out
+from .progress import NON_FINITE_WEIGHTS
+from .trainer import (
+    Checkpoint,
+    HeldOut,
+    MiniBatchTrainer,
+    TrainingHistory,
+    split_held_out,
+)
 
 __all__ = [
+    "NON_FINITE_WEIGHTS",
     "SOLVER_NEEDS",
     "AdamOptimizer",
+    "Checkpoint",
     "HeldOut",
     "MiniBatchTrainer",
     "Objective",

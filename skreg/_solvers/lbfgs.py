@@ -16,7 +16,7 @@ import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
 
 from .._network import Workspace, zero_fraction
-from .progress import progress_line
+from .progress import NON_FINITE_WEIGHTS, progress_line
 
 # scipy's default relative-decrease tolerance.  A tight ``tol`` tightens it to
 # tol**2 (the objective changes quadratically near the optimum), so that a tight
@@ -154,6 +154,9 @@ def fit_lbfgs(
 
     with np.errstate(all="ignore"):  # a non-finite objective is reported below
         result = _minimize(function, theta0, vector, max_iter, max_fun, tol, record)
+    if not np.isfinite(result.fun) and result.nit == 0:
+        # not one finite step: the starting point would pass for a fitted model
+        raise ValueError(NON_FINITE_WEIGHTS)
     if not np.isfinite(result.fun):
         warnings.warn(
             "lbfgs diverged: the objective became non-finite. The input data may "

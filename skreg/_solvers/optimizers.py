@@ -44,6 +44,18 @@ class SGDOptimizer:
         self.velocities = [np.zeros_like(p) for p in params]
         self._scratch = [np.empty_like(p) for p in params]
 
+    def state_arrays(self):
+        """The arrays of the optimizer's state, updated in place by ``update``."""
+        return list(self.velocities)
+
+    def scalar_state(self):
+        """The optimizer's state that is not in :meth:`state_arrays`."""
+        return {"learning_rate": self.learning_rate}
+
+    def load_scalar_state(self, state):
+        """Set the state that :meth:`scalar_state` returned."""
+        self.learning_rate = state["learning_rate"]
+
     def update(self, params, grads):
         """Take one step in place."""
         lr, mu = self.learning_rate, self.momentum
@@ -112,6 +124,19 @@ class AdamOptimizer:
         self.vs = [np.zeros_like(p) for p in params]
         self._steps = [np.empty_like(p) for p in params]
         self._steps_current = [False] * len(params)
+
+    def state_arrays(self):
+        """The arrays of the optimizer's state, updated in place by ``update``."""
+        return [*self.ms, *self.vs]
+
+    def scalar_state(self):
+        """The optimizer's state that is not in :meth:`state_arrays`."""
+        return {"t": self.t, "learning_rate": self.learning_rate}
+
+    def load_scalar_state(self, state):
+        """Set the state that :meth:`scalar_state` returned."""
+        self.t, self.learning_rate = state["t"], state["learning_rate"]
+        self._steps_current = [False] * len(self._steps)  # steps are recomputed
 
     def update(self, params, grads):
         """Take one step in place: ``param -= lr_t * m / (sqrt(v) + eps)``.

@@ -1,4 +1,4 @@
-"""The ``verbose`` line every solver prints per epoch or iteration."""
+"""What every solver reports: the ``verbose`` line, and the non-finite failure."""
 
 
 def progress_line(iteration, loss, data_loss, zero_fraction):
@@ -11,3 +11,10 @@ def progress_line(iteration, loss, data_loss, zero_fraction):
         f"Iteration {iteration}, loss = {loss:.8f} (data {data_loss:.8f}, "
         f"penalty {loss - data_loss:.8f}, zero weights {zero_fraction:.1%})"
     )
+
+
+NON_FINITE_WEIGHTS = (
+    "Solver produced non-finite parameter weights. The input data may contain "
+    "large values and need to be preprocessed."
+)
+"""scikit-learn's message when training never reached finite weights."""

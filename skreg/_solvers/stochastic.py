@@ -95,16 +95,21 @@ def _penalty_step(penalty, params, workspace, strength):
     layout = workspace.layout
     n_coef = layout.n_coef
     weights, weight_grad = params[:n_coef], workspace.gradient[:n_coef]
+    if penalty.is_smooth:
+        decay_scratch = workspace.parameter_buffer(0)[:n_coef]
+
+        def smooth_step(optimizer):
+            penalty.add_gradient(weights, weight_grad, strength, decay_scratch)
+            optimizer.update([params], [workspace.gradient])
+
+        return smooth_step
+    # the prox's scratch: two flat buffers and their per-layer views
     buffers = workspace.parameter_buffer(0), workspace.parameter_buffer(1)
     flat_pair = tuple(buffer[:n_coef] for buffer in buffers)
-    coef_views = layout.views(params)[0]
     layer_pairs = list(
         zip(*(layout.views(buffer)[0] for buffer in buffers), strict=True)
     )
-
-    def smooth_step(optimizer):
-        penalty.add_gradient(weights, weight_grad, strength, flat_pair[0])
-        optimizer.update([params], [workspace.gradient])
+    coef_views = layout.views(params)[0]
 
     def proximal_step(optimizer):
         optimizer.update([params], [workspace.gradient])
@@ -117,7 +122,7 @@ def _penalty_step(penalty, params, workspace, strength):
             (flat_pair, layer_pairs),
         )  # fmt: skip
 
-    return smooth_step if penalty.is_smooth else proximal_step
+    return proximal_step
 
 
 def draw_dropout_masks(rates, coefs, n_rows, random_state):

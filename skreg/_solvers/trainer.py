@@ -18,7 +18,7 @@ from sklearn.model_selection import train_test_split
 
 from .._network import Workspace, forward, zero_fraction
 from .._utils.threads import blas_threads_for
-from .progress import progress_line
+from .progress import NON_FINITE_WEIGHTS, progress_line
 from .stochastic import resolve_batch_size, run_epoch
 
 # rows checked for finite predictions after every epoch
@@ -72,23 +72,49 @@ class HeldOut:
     score: object
 
 
+class Checkpoint:
+    """Copies of the parameters and the optimizer's state, to go back to.
+
+    The copies are taken when it is built and by :meth:`save`, into buffers
+    allocated once; :meth:`restore` copies them back in place.
+    """
+
+    def __init__(self, params, optimizer):
+        self.params, self.optimizer = params, optimizer
+        self._copies = [np.empty_like(array) for array in self._arrays()]
+        self.save()
+
+    def _arrays(self):
+        return [self.params, *self.optimizer.state_arrays()]
+
+    def save(self):
+        for copy, array in zip(self._copies, self._arrays(), strict=True):
+            np.copyto(copy, array)
+        self._scalars = self.optimizer.scalar_state()
+
+    def restore(self):
+        for copy, array in zip(self._copies, self._arrays(), strict=True):
+            np.copyto(array, copy)
+        self.optimizer.load_scalar_state(self._scalars)
+
+
 def split_held_out(X, Y, sample_weight, fraction, random_state, stratify=None):
     """Hold out ``fraction`` of the rows; return the training part and the held-out.
 
     Returns ``(X, Y, sample_weight)`` of the training rows and the same of the
-    held-out rows, split as scikit-learn's MLP does (``train_test_split``).
+    held-out rows, split as scikit-learn's MLP does: ``train_test_split``
+    first (so its errors come first, as there), then the size check.
     """
     arrays = [X, Y] if sample_weight is None else [X, Y, sample_weight]
-    n_val = int(np.ceil(fraction * X.shape[0]))
-    if n_val < 2 or n_val >= X.shape[0]:
-        raise ValueError(
-            "The validation set is too small. Increase 'validation_fraction' "
-            "or the size of your dataset."
-        )
     parts = train_test_split(
         *arrays, random_state=random_state, test_size=fraction, stratify=stratify,
     )  # fmt: skip
     train, val = parts[0::2], parts[1::2]
+    if val[0].shape[0] < 2:
+        raise ValueError(
+            "The validation set is too small. Increase 'validation_fraction' "
+            "or the size of your dataset."
+        )
     if sample_weight is None:
         return (*train, None), (*val, None)
     return tuple(train), tuple(val)
@@ -138,32 +164,36 @@ class MiniBatchTrainer:
         self.verbose, self.dropout_rates = verbose, dropout_rates
         self.held_out, self.on_epoch = held_out, on_epoch
 
-    def train(self, params, history, incremental=False):
+    def train(self, params, history, incremental=False, checkpoint=None):
         """Train ``params`` in place, recording into ``history``.
 
-        With ``incremental`` (``partial_fit``) one epoch is run.  Ctrl-C ends
-        training with a warning, keeping what was learnt.
+        With ``incremental`` (``partial_fit``) one epoch is run.  ``checkpoint``,
+        a :class:`Checkpoint` of ``params`` and the optimizer taken just before,
+        saves a copy for a single epoch.  Ctrl-C ends training with a warning,
+        keeping what was learnt.
         """
         layout = self.objective.layout
         workspace = Workspace(layout.layer_units, self.batch_size, params.dtype)
+        if checkpoint is None or not incremental:
+            checkpoint = Checkpoint(params, self.optimizer)
         history.n_iter = 0
         try:
             with blas_threads_for(self.batch_size, layout.n_coef):
-                self._epochs(params, history, workspace, incremental)
+                self._epochs(params, history, workspace, incremental, checkpoint)
         except KeyboardInterrupt:
             warnings.warn("Training interrupted by user.", stacklevel=4)
 
-    def _epochs(self, params, history, workspace, incremental):
+    def _epochs(self, params, history, workspace, incremental, checkpoint):
         """Run epochs until a stopping rule, max_iter or divergence ends training."""
         X = self.objective.X
         sample_idx = np.arange(X.shape[0])
-        last_finite = np.empty_like(params)
         X_check = X[: min(_FINITE_CHECK_ROWS, self.batch_size)]
-        for _ in range(self.max_iter):
+        for epoch_index in range(self.max_iter):
             if self.shuffle:
                 # in place; the same permutation as sklearn.utils.shuffle
                 self.random_state.shuffle(sample_idx)
-            np.copyto(last_finite, params)
+            if epoch_index:  # the first epoch starts from the checkpoint as built
+                checkpoint.save()
             # overflow is detected and reported by _diverged, not by numpy
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 epoch = run_epoch(
@@ -172,7 +202,7 @@ class MiniBatchTrainer:
                     shuffled=self.shuffle, dropout_rates=self.dropout_rates,
                     random_state=self.random_state,
                 )  # fmt: skip
-            if self._diverged(epoch, params, last_finite, X_check, workspace, history):
+            if self._diverged(epoch, params, checkpoint, X_check, workspace, history):
                 return
             stop = self._end_epoch(epoch, params, history)
             if self.on_epoch is not None:
@@ -187,16 +217,22 @@ class MiniBatchTrainer:
                     stacklevel=5,
                 )
 
-    def _diverged(self, epoch, params, last_finite, X_check, workspace, history):
-        """Restore the last finite weights and warn if the epoch blew up.
+    def _diverged(self, epoch, params, checkpoint, X_check, workspace, history):
+        """Go back to the last finite epoch and warn if this one blew up.
 
         The epoch's loss is taken before each step, so the weights after the
-        last step are also checked: finite, with finite predictions on a few rows.
+        last step are also checked: finite, with finite predictions on a few
+        rows.  The weights and the optimizer's state (a velocity or Adam's
+        second moments can be non-finite with finite weights) are restored.
+        With no finite epoch ever (nothing trained yet), the fit fails.
         """
         finite = np.isfinite(epoch.loss) and np.isfinite(params).all()
         if finite and finite_predictions(self.objective, params, X_check, workspace):
             return False
-        np.copyto(params, last_finite)
+        checkpoint.restore()
+        if history.t == 0:
+            raise ValueError(NON_FINITE_WEIGHTS)
+        self._record_diverged_held_out(history)
         warnings.warn(
             f"Training diverged in epoch {history.n_iter + 1}: the objective or "
             "the weights became non-finite, so training stopped and the weights "
@@ -206,6 +242,12 @@ class MiniBatchTrainer:
             stacklevel=5,
         )
         return True
+
+    def _record_diverged_held_out(self, history):
+        """With early stopping, the diverged epoch scores nan (as in scikit-learn)."""
+        if self.held_out is not None:
+            history.validation_loss_curve.append(np.nan)
+            history.validation_scores.append(np.nan)
 
     def _end_epoch(self, epoch, params, history):
         """Record the epoch; return True when training should stop."""

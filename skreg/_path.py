@@ -1,11 +1,14 @@
 """Regularization paths: one fit per alpha, from strong to weak, warm-started."""
 
+import warnings
+
 import numpy as np
 from sklearn.base import clone, is_classifier
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.validation import check_array
 
+from ._mlp import EmptyNetworkWarning
 from ._utils.plotting import import_pyplot
 
 
@@ -119,11 +122,32 @@ def default_alphas(X, y, classifier, n_alphas=10, alpha_min_ratio=1e-3):
     weights are optimal for a linear model with an L1 penalty, in skreg's
     scaling ``(sum_i loss_i + alpha |W|) / n``; for networks it is a heuristic
     starting point.
+
+    Parameters
+    ----------
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        The input data; a sparse matrix is used as it is (never densified).
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        The targets.
+    classifier : bool
+        Whether ``y`` holds class labels (correlated as 0/1 indicators).
+    n_alphas : int, default=10
+        Number of penalty strengths.
+    alpha_min_ratio : float, default=1e-3
+        Ratio of the smallest to the largest strength.
+
+    Returns
+    -------
+    alphas : ndarray of shape (n_alphas,)
+        Decreasing penalty strengths.
     """
-    X = check_array(X, accept_sparse=False, dtype=np.float64)
+    X = check_array(X, accept_sparse=["csr", "csc"], dtype=np.float64)
     Y = LabelBinarizer().fit_transform(y) if classifier else np.asarray(y, float)
     Y = Y.reshape(X.shape[0], -1)
-    correlation = (X - X.mean(axis=0)).T @ (Y - Y.mean(axis=0))
+    # The centred targets sum to zero over the samples, so the column means of
+    # X drop out: X_c^T Y_c = X^T Y_c.  X is never centred, which would
+    # densify a sparse X (and copy a dense one).
+    correlation = np.asarray(X.T @ (Y - Y.mean(axis=0)))
     alpha_max = float(np.abs(correlation).max())
     if alpha_max == 0:
         alpha_max = 1.0
@@ -153,7 +177,7 @@ def regularization_path(
     ----------
     estimator : RegularizedMLPClassifier or RegularizedMLPRegressor
         The model (not modified; a clone is fitted).
-    X : array-like of shape (n_samples, n_features)
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
         The input data.
     y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         The targets.
@@ -242,7 +266,11 @@ def _fit_one(model, alpha, X_train, y_train, X_val, y_val):
     # A network whose layer is all zero has zero gradient in every layer
     # before it: a warm start could never revive it, so such a fit starts cold.
     dead = hasattr(model, "coefs_") and any(not W.any() for W in model.coefs_)
-    model.set_params(alpha=alpha, warm_start=not dead).fit(X_train, y_train)
+    with warnings.catch_warnings():
+        # a path starts where the network is empty, on purpose: n_nonzero
+        # reports it, so the warning meant for a single fit is not repeated
+        warnings.simplefilter("ignore", EmptyNetworkWarning)
+        model.set_params(alpha=alpha, warm_start=not dead).fit(X_train, y_train)
     n_nonzero = [int(np.count_nonzero(W)) for W in model.coefs_]
     selected = np.flatnonzero(np.any(model.coefs_[0] != 0, axis=1))
     train = model.score(X_train, y_train)

@@ -84,5 +84,7 @@ def zero_fraction(arrays):
     The one definition of sparsity: ``sparsity_`` applies it to each layer's
     weights, the ``verbose`` lines and the command-line study to all of them.
     """
-    n_zero = sum(int(np.count_nonzero(A == 0)) for A in arrays)
-    return n_zero / max(sum(A.size for A in arrays), 1)
+    size = sum(A.size for A in arrays)
+    # count_nonzero needs no boolean temporary; NaN counts as non-zero, -0.0 as 0
+    n_zero = size - sum(int(np.count_nonzero(A)) for A in arrays)
+    return n_zero / max(size, 1)

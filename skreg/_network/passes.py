@@ -205,6 +205,85 @@ def loss_and_gradient(
 
 
 def predict_output(coefs, intercepts, X, activation, loss):
-    """Return the network's prediction g_out(z(L)) for X (allocates its result)."""
-    logits = forward(coefs, intercepts, X, activation)[-1]
+    """Return the network's prediction g_out(z(L)) for X (allocates its result).
+
+    Parameters
+    ----------
+    coefs, intercepts : list of ndarray
+        Network parameters.
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        Input; never written to.
+    activation : str
+        Name of the hidden activation.
+    loss : _Loss
+        The output loss, whose ``prediction`` is the output activation.
+
+    Returns
+    -------
+    prediction : ndarray of shape (n_samples, n_outputs)
+        A new array, bitwise equal to ``loss.prediction`` of the logits of
+        :func:`forward`, computed with at most two hidden blocks alive.
+    """
+    logits = forward_logits(coefs, intercepts, X, activation)
     return loss.prediction(logits, out=logits)
+
+
+def forward_logits(coefs, intercepts, X, activation):
+    """The output logits z(L) of :func:`forward`, holding two blocks at most.
+
+    :func:`forward` keeps every layer for the backward pass; prediction needs
+    only the current layer and the next, like scikit-learn's
+    ``_forward_pass_fast``.  The layer before the current one is dead by then,
+    so its memory receives the next layer when they have the same size: no
+    more is alive than in scikit-learn, and fewer fresh pages are touched.  The
+    operations and their order are those of :func:`forward` (``x @ W`` into a
+    C-contiguous array, ``+= b``, the activation in place), so the logits are
+    bitwise the same.
+
+    Parameters
+    ----------
+    coefs, intercepts : list of ndarray
+        Network parameters.
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        Input; never written to, nor reused as a buffer.
+    activation : str
+        Name of the hidden activation.
+
+    Returns
+    -------
+    logits : ndarray of shape (n_samples, n_outputs)
+        A new array of its own (it never shares memory with a hidden layer).
+    """
+    hidden = ACTIVATIONS[activation]
+    last = len(coefs) - 1
+    # x is the current layer, memory the contiguous vector it lives in, spare
+    # the vector of the layer before it (dead, free to overwrite)
+    x, memory, spare = X, None, None
+    for k, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
+        out = None if k == last else _block_in(spare, x, W)
+        if out is None:
+            spare = None  # freed before the new block is allocated
+            z = _dot_into(x, W)
+            z_memory = z.reshape(-1) if z.flags.c_contiguous else None
+        else:
+            z, z_memory = _dot_into(x, W, out), spare
+        z += b
+        if k < last:
+            hidden(z)
+        spare, memory, x = memory, z_memory, z
+    return x
+
+
+def _block_in(spare, x, W):
+    """The (n_rows, fan_out) block ``x @ W`` as a view of ``spare``, or None.
+
+    Only a spare of exactly the block's size is taken: a larger one would stay
+    alive, larger than the layer it holds, beside the layer after it.
+    """
+    n_rows, n_units = x.shape[0], W.shape[1]
+    dtype = np.result_type(x.dtype, W.dtype)
+    if spare is None or spare.size != n_rows * n_units or spare.dtype != dtype:
+        return None
+    # a contiguous vector reshaped: C-contiguous, so matmul writes into it
+    # directly, as into a fresh array
+    return spare.reshape(n_rows, n_units)

@@ -10,6 +10,7 @@ TOPICS = [
     "plot_mlp_dropin.py",  # getting started: the drop-in replacement
     "plot_penalties.py",  # L2, L1 and elastic net
     "plot_eigen_shrinkage.py",  # L2 through the Hessian
+    "plot_curvature.py",  # the curvature of a real network
     "plot_sparsity.py",  # structured sparsity
     "plot_regularization_path.py",  # paths along alpha
     "plot_dropout.py",  # dropout and class weights

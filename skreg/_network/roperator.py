@@ -30,10 +30,101 @@ from .passes import forward
 _BLOCK_FLOATS = 2**22
 
 
+KINDS = ("hessian", "gauss_newton")
+
+
 def _direction_views(directions, coefs):
     """Per-layer (m, fan_in, fan_out) and (m, 1, fan_out) views of the directions."""
     V, c = ParameterLayout(layer_units_of(coefs)).views(directions)
     return V, [part[:, np.newaxis, :] for part in c]
+
+
+class Curvature:
+    """Curvature-vector products of ``sum_i s_i loss_i`` at fixed parameters.
+
+    ``kind="hessian"`` is the Hessian; ``kind="gauss_newton"`` the generalized
+    Gauss-Newton matrix ``J^T H_out J`` (J the Jacobian of the logits, H_out
+    the loss's Hessian in them), which drops the terms of the Hessian that
+    carry the residual and the activations' curvature, and is positive
+    semi-definite.  The forward pass and everything that does not depend on
+    the direction (g', g'', the residual and its back-propagation) are
+    computed once; each block of directions then costs one R-forward and one
+    backward pass.
+
+    Parameters
+    ----------
+    coefs, intercepts : list of ndarray
+        Network parameters (float64).
+    X : ndarray of shape (n_samples, n_features)
+        Dense input.
+    Y : ndarray of shape (n_samples, n_outputs)
+    sample_weight : ndarray of shape (n_samples,) or None
+    activation : str
+        Hidden activation.
+    loss : _Loss
+        The output loss; ``loss.hessian_product`` is its Hessian in the logits.
+    kind : {"hessian", "gauss_newton"}
+    """
+
+    def __init__(self, coefs, intercepts, X, Y, sample_weight, activation, loss,
+                 kind="hessian"):  # fmt: skip
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {KINDS}, got {kind!r}.")
+        self.coefs, self.kind, self.loss = coefs, kind, loss
+        self.layout = ParameterLayout(layer_units_of(coefs))
+        L = len(coefs)
+        self.layers = forward(coefs, intercepts, X, activation)  # [X, ..., z(L)]
+        self.d1 = [derivative_values(activation, x) for x in self.layers[1:L]]
+        self.prediction = loss.prediction(self.layers[-1])
+        self.weights = None if sample_weight is None else sample_weight[:, np.newaxis]
+        if kind == "hessian":
+            self.d2 = [SECOND_DERIVATIVES[activation](x) for x in self.layers[1:L]]
+            self.deltas, self.backs = self._residual_backward(Y)
+
+    def _residual_backward(self, Y):
+        """The data gradient's deltas s (g(z) - y) and ``delta W^T`` per layer."""
+        delta = self.prediction - Y
+        if self.weights is not None:
+            delta *= self.weights
+        deltas, backs = [None] * len(self.coefs), [None] * len(self.coefs)
+        for k in range(len(self.coefs) - 1, -1, -1):
+            deltas[k] = delta
+            if k > 0:
+                backs[k] = delta @ self.coefs[k].T
+                delta = self.d1[k - 1] * backs[k]
+        return deltas, backs
+
+    def products(self, directions):
+        """Return ``directions @ C`` for the curvature C (symmetric).
+
+        ``directions`` has shape (n_directions, n_params), ordered as the
+        parameter layout (weights then biases, each layer row-major).
+        """
+        V, c = _direction_views(directions, self.coefs)
+        R_z, R_x = _r_forward(self.layers, self.coefs, V, c, self.d1)
+        R_delta = self.loss.hessian_product(self.prediction, R_z[-1])
+        if self.weights is not None:
+            R_delta = R_delta * self.weights
+        if self.kind == "hessian":
+            grads = _r_backward(self, V, R_z, R_x, R_delta)
+        else:
+            grads = _gauss_newton_backward(self, R_delta)
+        m = directions.shape[0]
+        return np.concatenate([g.reshape(m, -1) for g in grads], axis=1)
+
+    def matrix(self):
+        """The dense curvature matrix (unsymmetrised), a block of columns at a time."""
+        n_params = self.layout.size
+        widest = self.layers[0].shape[1] + sum(W.shape[1] for W in self.coefs)
+        rows = self.layers[0].shape[0]
+        block = max(1, min(n_params, _BLOCK_FLOATS // max(1, rows * widest)))
+        C = np.empty((n_params, n_params))
+        for start in range(0, n_params, block):
+            stop = min(start + block, n_params)
+            directions = np.zeros((stop - start, n_params))
+            directions[np.arange(stop - start), np.arange(start, stop)] = 1.0
+            C[:, start:stop] = self.products(directions).T
+        return C
 
 
 def hessian_vector_products(
@@ -62,29 +153,18 @@ def hessian_vector_products(
     products : ndarray of shape (n_directions, n_params)
         Row j is ``H @ directions[j]`` (H is symmetric).
     """
-    V, c = _direction_views(directions, coefs)
-    L = len(coefs)
-    layers = forward(coefs, intercepts, X, activation)  # [X, x(1), ..., z(L)]
-    d1 = [derivative_values(activation, x) for x in layers[1:L]]
-    d2 = [SECOND_DERIVATIVES[activation](x) for x in layers[1:L]]
-    R_z, R_x = _r_forward(layers, coefs, V, c, d1)
-    # output delta s * (g(z) - y) and its R
-    prediction = loss.prediction(layers[-1])
-    delta = prediction - Y
-    R_delta = loss.hessian_product(prediction, R_z[-1])
-    if sample_weight is not None:
-        delta *= sample_weight[:, np.newaxis]
-        R_delta = R_delta * sample_weight[:, np.newaxis]
-    R_grads = _r_backward(layers, coefs, V, R_z, R_x, d1, d2, delta, R_delta)
-    m = directions.shape[0]
-    return np.concatenate([g.reshape(m, -1) for g in R_grads], axis=1)
+    curvature = Curvature(coefs, intercepts, X, Y, sample_weight, activation, loss)
+    return curvature.products(directions)
 
 
 def _r_forward(layers, coefs, V, c, d1):
     """R z(k) for every layer and R x(k) for the hidden ones (R x(0) = 0)."""
     R_z, R_x = [], [None]
     for k in range(len(coefs)):
-        Rz = layers[k] @ V[k] + c[k]
+        if V[k].any():
+            Rz = layers[k] @ V[k] + c[k]
+        else:  # e.g. the intercepts' unit vectors: no product with zero weights
+            Rz = np.broadcast_to(c[k], (V[k].shape[0], *layers[k + 1].shape)).copy()
         if k > 0:
             Rz += R_x[k] @ coefs[k]
         R_z.append(Rz)
@@ -93,21 +173,39 @@ def _r_forward(layers, coefs, V, c, d1):
     return R_z, R_x
 
 
-def _r_backward(layers, coefs, V, R_z, R_x, d1, d2, delta, R_delta):
+def _r_backward(curvature, V, R_z, R_x, R_delta):
     """R of every gradient, from the output layer down: weights then biases."""
+    layers, coefs, d1, d2 = (
+        curvature.layers,
+        curvature.coefs,
+        curvature.d1,
+        curvature.d2,
+    )
     L = len(coefs)
     R_grad_W, R_grad_b = [None] * L, [None] * L
     for k in range(L - 1, -1, -1):
         R_grad_W[k] = layers[k].T @ R_delta
         if k > 0:
-            R_grad_W[k] += np.swapaxes(R_x[k], 1, 2) @ delta
+            R_grad_W[k] += np.swapaxes(R_x[k], 1, 2) @ curvature.deltas[k]
         R_grad_b[k] = R_delta.sum(axis=1)
         if k > 0:
-            back = delta @ coefs[k].T
+            delta = curvature.deltas[k]
             R_back = R_delta @ coefs[k].T + delta @ np.swapaxes(V[k], 1, 2)
-            R_delta = d2[k - 1] * R_z[k - 1] * back + d1[k - 1] * R_back
-            delta = d1[k - 1] * back
+            R_delta = d2[k - 1] * R_z[k - 1] * curvature.backs[k] + d1[k - 1] * R_back
     return R_grad_W + R_grad_b
+
+
+def _gauss_newton_backward(curvature, R_delta):
+    """``J^T`` of the output-space vectors ``R_delta``: a plain backward pass."""
+    layers, coefs, d1 = curvature.layers, curvature.coefs, curvature.d1
+    L = len(coefs)
+    grad_W, grad_b = [None] * L, [None] * L
+    for k in range(L - 1, -1, -1):
+        grad_W[k] = layers[k].T @ R_delta
+        grad_b[k] = R_delta.sum(axis=1)
+        if k > 0:
+            R_delta = d1[k - 1] * (R_delta @ coefs[k].T)
+    return grad_W + grad_b
 
 
 def full_hessian(coefs, intercepts, X, Y, sample_weight, activation, loss):
@@ -118,15 +216,4 @@ def full_hessian(coefs, intercepts, X, Y, sample_weight, activation, loss):
     H : ndarray of shape (n_params, n_params)
         Column j is ``H e_j``; it is symmetric up to rounding.
     """
-    n_params = ParameterLayout(layer_units_of(coefs)).size
-    widest = X.shape[1] + sum(c.shape[1] for c in coefs)
-    block = max(1, min(n_params, _BLOCK_FLOATS // max(1, X.shape[0] * widest)))
-    H = np.empty((n_params, n_params))
-    for start in range(0, n_params, block):
-        stop = min(start + block, n_params)
-        directions = np.zeros((stop - start, n_params))
-        directions[np.arange(stop - start), np.arange(start, stop)] = 1.0
-        H[:, start:stop] = hessian_vector_products(
-            coefs, intercepts, X, Y, sample_weight, activation, loss, directions
-        ).T
-    return H
+    return Curvature(coefs, intercepts, X, Y, sample_weight, activation, loss).matrix()

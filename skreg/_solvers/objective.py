@@ -15,6 +15,7 @@ and :mod:`skreg.theory` takes its data term.
 import numpy as np
 
 from .._network import ParameterLayout, Workspace, forward, loss_and_gradient
+from .._network.roperator import Curvature
 
 
 class Objective:
@@ -80,6 +81,17 @@ class Objective:
             logits = forward(coefs, intercepts, self.X, self.activation)[-1]
             value = self.loss.value(logits, self.Y, self.sample_weight)
         return value / self.weight_sum
+
+    def curvature(self, coefs, intercepts, kind="hessian"):
+        """Curvature-vector products of ``sum_i s_i loss_i`` at these parameters.
+
+        A :class:`~skreg._network.roperator.Curvature`; divide its products by
+        :attr:`weight_sum` for the curvature of the data term.
+        """
+        return Curvature(
+            coefs, intercepts, self.X, self.Y, self.sample_weight,
+            self.activation, self.loss, kind,
+        )  # fmt: skip
 
     # ------------------------------------------------------------ penalty
     def penalty_sum(self, coefs, scratch=None):

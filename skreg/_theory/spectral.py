@@ -1,0 +1,511 @@
+r"""Spectral quantities of a curvature: exact for arrays, stochastic for operators.
+
+For a symmetric positive semi-definite :math:`H` (an array, or a
+``LinearOperator`` such as :func:`curvature_operator`'s):
+
+- :func:`effective_parameters`, :math:`\gamma = \sum_i \lambda_i/(\lambda_i+\alpha)`;
+- :func:`log_det`, :math:`\log\det(H + \alpha D)`;
+- :func:`top_eigenvalues`, by Lanczos (``scipy.sparse.linalg.eigsh``);
+- :func:`spectral_density`, by stochastic Lanczos quadrature.
+
+Stochastic Lanczos quadrature (SLQ): for a probe :math:`v` with Rademacher
+entries, :math:`m` steps of Lanczos from :math:`v` give a tridiagonal matrix
+whose eigenvalues :math:`\theta_j` and squared first eigenvector components
+:math:`\tau_j^2` are the nodes and weights of a Gauss quadrature of the
+spectral measure seen from :math:`v`, so that
+:math:`v^\top f(H) v \approx \lVert v\rVert^2 \sum_j \tau_j^2 f(\theta_j)`;
+averaged over probes this estimates :math:`\mathrm{tr}\, f(H)` (Hutchinson).
+The probes run side by side, one block product per Lanczos step, with full
+reorthogonalisation.  Hutchinson's estimator with conjugate-gradient solves,
+:math:`\gamma = P - \alpha\,\mathrm{tr}(H+\alpha I)^{-1}`, is the alternative
+(``method="hutchinson"``); ``benchmarks/curvature.py`` compares their error
+per curvature-vector product.
+"""
+
+import numpy as np
+from scipy.linalg import eigh_tridiagonal
+from scipy.sparse.linalg import aslinearoperator, eigsh
+from sklearn.utils import check_random_state
+
+from .checks import (
+    NEGATIVE_RTOL,
+    check_alpha,
+    check_hessian,
+    check_operator,
+    eigen,
+    is_operator,
+    raise_not_psd,
+)
+from .curvature import penalized_block
+from .quadratic import exact_effective_parameters
+
+METHODS = ("auto", "exact", "slq", "hutchinson")
+# Adaptive settings of the stochastic traces (``n_probes`` or ``lanczos_steps``
+# None).  A probe's Lanczos stops when its quadrature changed by less than
+# STEP_RTOL (relative) over the last CHECK_EVERY steps, after MAX_STEPS at
+# most: how many steps are needed depends on how the spectrum spreads compared
+# to alpha (25 were plenty on a 2,400-parameter network and 27% off on a
+# 60,000-parameter one).  Probes are added PROBE_BATCH at a time until the
+# standard error of their mean is below PROBE_RTOL of it, MAX_PROBES at most.
+STEP_RTOL, CHECK_EVERY, MAX_STEPS = 1e-3, 5, 200
+PROBE_RTOL, PROBE_BATCH, MAX_PROBES = 0.01, 5, 50
+# fixed settings of the spectral density
+DENSITY_PROBES, DENSITY_STEPS = 10, 30
+# relative residual at which conjugate gradients stop, and their step budget
+_CG_TOL, _CG_MAXITER = 1e-6, 1000
+
+
+# ------------------------------------------------------------- quadrature
+def _rademacher(n, m, rng):
+    return rng.choice([-1.0, 1.0], size=(n, m))
+
+
+def _quadrature(diag, off, f):
+    """``sum_j tau_j^2 f(theta_j)`` of one tridiagonal matrix."""
+    nodes, vectors = eigh_tridiagonal(diag, off)
+    return float(vectors[0] ** 2 @ f(np.maximum(nodes, 0.0)))
+
+
+def _settled(diag, off, lengths, j, f, previous):
+    """Stop the probes whose quadrature of f settled; update ``previous``."""
+    for i in np.flatnonzero(lengths > j + 1):
+        value = _quadrature(diag[: j + 1, i], off[:j, i], f)
+        if abs(value - previous[i]) <= STEP_RTOL * abs(value):
+            lengths[i] = j + 1
+        previous[i] = value
+
+
+def _lanczos_block(op, probes, steps, f=None):
+    """Lanczos from every column of ``probes`` at once (full reorthogonalisation).
+
+    Returns, per probe, the diagonal and off-diagonal of its tridiagonal
+    matrix.  A probe stops early when its Krylov space is exhausted (its
+    quadrature is then exact) or, given ``f``, when its quadrature of f
+    settled (checked every CHECK_EVERY steps).
+    """
+    n, m = probes.shape
+    steps = min(steps, n)
+    basis = np.zeros((steps, n, m))
+    diag, off = np.zeros((steps, m)), np.zeros((steps, m))
+    lengths, previous = np.full(m, steps), np.full(m, np.inf)
+    q = probes / np.linalg.norm(probes, axis=0)
+    q_prev, beta_prev = np.zeros_like(q), np.zeros(m)
+    for j in range(steps):
+        basis[j] = q
+        w = np.asarray(op @ q)
+        diag[j] = np.einsum("nm,nm->m", q, w)
+        w -= diag[j] * q + beta_prev * q_prev
+        for _ in range(2):  # "twice is enough" to keep the basis orthogonal
+            w -= np.einsum("jnm,jm->nm", basis[: j + 1],
+                           np.einsum("jnm,nm->jm", basis[: j + 1], w))  # fmt: skip
+        beta = np.linalg.norm(w, axis=0)
+        scale = np.abs(diag[: j + 1]).max(axis=0) + beta_prev
+        exhausted = (beta <= 1e-10 * np.maximum(scale, 1e-300)) & (lengths > j + 1)
+        lengths[exhausted] = j + 1
+        off[j] = beta
+        if f is not None and (j + 1) % CHECK_EVERY == 0:
+            _settled(diag, off, lengths, j, f, previous)
+        if (lengths <= j + 1).all():
+            break
+        q_prev, beta_prev = q, beta
+        q = np.where(lengths > j + 1, w / np.where(beta > 0, beta, 1.0), 0.0)
+    return [(diag[:L, i], off[: L - 1, i]) for i, L in enumerate(lengths)]
+
+
+def _rules(tridiagonals):
+    """Nodes and weights of each probe's Gauss quadrature (PSD checked)."""
+    rules = []
+    for diag, off in tridiagonals:
+        nodes, vectors = eigh_tridiagonal(diag, off)
+        rules.append((nodes, vectors[0] ** 2))
+    largest = max(np.abs(nodes).max() for nodes, _ in rules)
+    smallest = min(nodes.min() for nodes, _ in rules)
+    if smallest < -NEGATIVE_RTOL * largest:
+        raise_not_psd(smallest, NEGATIVE_RTOL * largest)
+    return rules
+
+
+def lanczos_quadrature(H, n_probes, steps, random_state, f=None):
+    """The Gauss quadrature rules (nodes, weights) of ``n_probes`` probes."""
+    rng = check_random_state(random_state)
+    probes = _rademacher(H.shape[0], n_probes, rng)
+    return _rules(_lanczos_block(H, probes, steps, f))
+
+
+def _slq_trace(H, f, n_probes, steps, random_state):
+    """SLQ estimate of ``tr f(H)``; Rademacher probes have ``||v||^2 = n``.
+
+    ``n_probes`` and ``steps`` None are adaptive (see the settings above).
+    """
+    rng = check_random_state(random_state)
+    n = H.shape[0]
+    batch = PROBE_BATCH if n_probes is None else n_probes
+    values = []
+    while True:
+        probes = _rademacher(n, batch, rng)
+        tridiagonals = _lanczos_block(H, probes, steps or MAX_STEPS,
+                                      f if steps is None else None)  # fmt: skip
+        values += [
+            n * float(w @ f(np.maximum(x, 0.0))) for x, w in _rules(tridiagonals)
+        ]
+        if n_probes is not None or len(values) >= MAX_PROBES:
+            break
+        error = np.std(values, ddof=1) / np.sqrt(len(values))
+        if error <= PROBE_RTOL * abs(np.mean(values)):
+            break
+    return float(np.mean(values))
+
+
+def _block_cg(op, B, shift, tol=_CG_TOL, maxiter=_CG_MAXITER):
+    """Solve ``(op + shift I) X = B`` column by column, all columns at once."""
+    X = np.zeros_like(B)
+    R = B.copy()
+    P = R.copy()
+    rr = np.einsum("nm,nm->m", R, R)
+    target = (tol**2) * rr
+    for _ in range(maxiter):
+        if (rr <= target).all():
+            break
+        AP = np.asarray(op @ P) + shift * P
+        step = rr / np.maximum(np.einsum("nm,nm->m", P, AP), 1e-300)
+        step[rr <= target] = 0.0  # converged columns stay where they are
+        X += step * P
+        R -= step * AP
+        rr_new = np.einsum("nm,nm->m", R, R)
+        P = R + (rr_new / np.maximum(rr, 1e-300)) * P
+        rr = rr_new
+    return X
+
+
+# ---------------------------------------------------------------- helpers
+def _as_operator_or_array(H):
+    return check_operator(H) if is_operator(H) else check_hessian(H)
+
+
+def _method(method, H):
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}.")
+    if method == "auto":
+        return "slq" if is_operator(H) else "exact"
+    return method
+
+
+def _dense(H):
+    """The matrix of a (small) operator, for ``method="exact"``."""
+    if not is_operator(H):
+        return H
+    if H.shape[0] > 10_000:
+        raise ValueError(
+            f"method='exact' builds the {H.shape[0]} x {H.shape[0]} matrix of "
+            "the operator; use a stochastic method for one this large."
+        )
+    M = np.asarray(H @ np.eye(H.shape[0]))
+    return check_hessian((M + M.T) / 2)
+
+
+def _stochastic_settings(n_probes, lanczos_steps):
+    """Checked settings; None stays None (adaptive)."""
+    for name, value in (("n_probes", n_probes), ("lanczos_steps", lanczos_steps)):
+        if value is not None and (not isinstance(value, int | np.integer) or value < 1):
+            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    return n_probes, lanczos_steps
+
+
+# ----------------------------------------------------------------- public
+def effective_parameters(
+    H, alpha, *, n_penalized=None, method="auto", n_probes=None,
+    lanczos_steps=None, random_state=None, tol=None,
+):  # fmt: skip
+    r"""Effective number of parameters under an L2 penalty.
+
+    .. math:: \gamma(\alpha) = \sum_i \frac{\lambda_i}{\lambda_i + \alpha}
+
+    Each eigendirection counts as one parameter when the data determine it well
+    (:math:`\lambda_i \gg \alpha`) and as none when the penalty dominates
+    (:math:`\lambda_i \ll \alpha`).  :math:`\gamma(0)` is the rank of H, and
+    :math:`\gamma` decreases strictly with :math:`\alpha` (for H not zero),
+    towards 0.  For ridge regression it is the degrees of freedom
+    :math:`\mathrm{tr}\, X (X^\top X + \alpha I)^{-1} X^\top`.
+
+    With ``n_penalized`` the count is over the penalised weights only, the
+    unpenalised intercepts being minimised out: the eigenvalues are those of
+    :func:`profile_hessian`'s :math:`S`, and equivalently
+    :math:`\gamma = P_w - \alpha\, \mathrm{tr}[(H + \alpha D)^{-1}]_{ww}` with
+    :math:`D` the 0/1 diagonal of the penalised coordinates.
+
+    Parameters
+    ----------
+    H : array-like or LinearOperator of shape (n_params, n_params)
+        Symmetric positive semi-definite curvature of the data term, e.g.
+        from :func:`loss_hessian` or :func:`curvature_operator`.
+    alpha : float
+        L2 strength in the scale of H: for a skreg estimator,
+        ``estimator.alpha / sum(sample_weight)``.  Must be positive for the
+        stochastic methods.
+    n_penalized : int, default=None
+        Number of penalised parameters, first in H (for a skreg estimator,
+        ``sum(W.size for W in estimator.coefs_)``); None counts them all.
+    method : {"auto", "exact", "slq", "hutchinson"}, default="auto"
+        "exact" by eigendecomposition (an operator's matrix is built);
+        "slq", stochastic Lanczos quadrature of :math:`f(\lambda) =
+        \lambda/(\lambda+\alpha)`; "hutchinson", Hutchinson's trace estimate of
+        :math:`(H + \alpha I)^{-1}` by conjugate gradients.  "auto" is "exact"
+        for arrays and "slq" for operators.
+    n_probes : int, default=None
+        Random probes of the stochastic methods.  None adds probes, five at a
+        time, until the standard error of their mean is below 1% of it (50
+        probes at most; 10 for "hutchinson").
+    lanczos_steps : int, default=None
+        Lanczos steps per probe for "slq".  None runs each probe until its
+        quadrature changes by less than 0.1% over five steps (200 at most):
+        the steps needed grow as the spectrum spreads compared to ``alpha``.
+    random_state : int, RandomState instance or None, default=None
+        Draws the probes.
+    tol : float, default=None
+        Zero tolerance of the eigenvalues for "exact", see
+        :func:`l2_shrinkage`.
+
+    Returns
+    -------
+    gamma : float
+        The sum of the shrinkage factors, between 0 and rank(H).
+
+    See Also
+    --------
+    l2_shrinkage : The factors themselves.
+    curvature_operator : The curvature of a network of any size.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skreg.theory import effective_parameters
+    >>> H = np.diag([4.0, 1.0, 0.0])
+    >>> effective_parameters(H, 0.0), effective_parameters(H, 1.0)
+    (2.0, 1.3)
+    >>> from scipy.sparse.linalg import aslinearoperator
+    >>> H = np.diag(np.linspace(0.0, 10.0, 200))
+    >>> exact = effective_parameters(H, 1.0)
+    >>> estimate = effective_parameters(aslinearoperator(H), 1.0, random_state=0)
+    >>> bool(abs(estimate - exact) < 0.05 * exact)
+    True
+    """
+    alpha = check_alpha(alpha)
+    H = penalized_block(_as_operator_or_array(H), n_penalized)
+    method = _method(method, H)
+    if method == "exact":
+        return exact_effective_parameters(_dense(H), alpha, tol=tol)
+    if alpha == 0:
+        raise ValueError(
+            "alpha=0 counts the rank of H, which a stochastic estimate cannot "
+            "resolve; use method='exact' or a positive alpha."
+        )
+    H = H if is_operator(H) else aslinearoperator(H)
+    n_probes, steps = _stochastic_settings(n_probes, lanczos_steps)
+    if method == "slq":
+        return _slq_trace(H, lambda x: x / (x + alpha), n_probes, steps, random_state)
+    rng = check_random_state(random_state)
+    probes = _rademacher(H.shape[0], n_probes or DENSITY_PROBES, rng)
+    solved = _block_cg(H, probes, alpha)
+    trace = float(np.einsum("nm,nm->m", probes, solved).mean())
+    return H.shape[0] - alpha * trace
+
+
+def log_det(
+    H, alpha, *, n_penalized=None, method="auto", n_probes=None,
+    lanczos_steps=None, random_state=None,
+):  # fmt: skip
+    r"""Log-determinant of the curvature plus an L2 penalty's.
+
+    .. math:: \log\det(H + \alpha D)
+
+    with :math:`D` the 0/1 diagonal of the penalised coordinates (the first
+    ``n_penalized``; all of them when None).  With intercepts profiled out it
+    is :math:`\log\det C + \log\det(S + \alpha I)`, :math:`C` the block of the
+    unpenalised coordinates and :math:`S` the Schur complement of
+    :func:`profile_hessian`.  This is the term of the Laplace approximation of
+    the evidence that penalises a model for the volume of its posterior.  A
+    singular :math:`C` (a softmax output's biases can all shift together; a
+    dead hidden unit's bias does nothing) enters by its pseudo-determinant,
+    the product of its positive eigenvalues: those flat directions do not
+    depend on :math:`\alpha`.
+
+    Parameters
+    ----------
+    H : array-like or LinearOperator of shape (n_params, n_params)
+        Symmetric positive semi-definite curvature.
+    alpha : float
+        L2 strength in the scale of H, > 0 (or H positive definite).
+    n_penalized : int, default=None
+        Number of penalised parameters, first in H; None penalises all.
+    method : {"auto", "exact", "slq"}, default="auto"
+        "exact" by eigendecomposition, "slq" by stochastic Lanczos quadrature
+        of :math:`\log(\lambda + \alpha)` ("auto": exact for arrays).
+    n_probes : int, default=None
+        Random probes of "slq" (None: adaptive, as in
+        :func:`effective_parameters`).
+    lanczos_steps : int, default=None
+        Lanczos steps per probe (None: adaptive, as in
+        :func:`effective_parameters`).
+    random_state : int, RandomState instance or None, default=None
+        Draws the probes.
+
+    Returns
+    -------
+    logdet : float
+        The log-determinant; ``-inf`` when the matrix is singular.
+
+    See Also
+    --------
+    effective_parameters : The other spectral sum the evidence needs.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skreg.theory import log_det
+    >>> round(float(np.exp(log_det(np.diag([3.0, 1.0]), 1.0))), 12)
+    8.0
+    """
+    alpha = check_alpha(alpha)
+    H = _as_operator_or_array(H)
+    S = penalized_block(H, n_penalized)
+    block = 0.0
+    if n_penalized is not None and n_penalized < H.shape[0]:
+        C = S.C if is_operator(S) else check_hessian(H)[n_penalized:, n_penalized:]
+        block = _log_pseudo_det(C)
+    method = _method(method, S)
+    if method == "hutchinson":
+        raise ValueError("log_det has methods 'auto', 'exact' and 'slq'.")
+    if method == "exact":
+        return block + _exact_log_det(_dense(S), alpha)
+    S = S if is_operator(S) else aslinearoperator(S)
+    n_probes, steps = _stochastic_settings(n_probes, lanczos_steps)
+    with np.errstate(divide="ignore"):
+        trace = _slq_trace(
+            S, lambda x: np.log(x + alpha), n_probes, steps, random_state
+        )
+    return block + trace
+
+
+def _log_pseudo_det(C):
+    """Sum of the logs of C's positive eigenvalues (rounding zeros left out)."""
+    eigenvalues, _, _ = eigen(check_hessian(C), None)
+    return float(np.log(eigenvalues[eigenvalues > 0]).sum())
+
+
+def _exact_log_det(H, alpha):
+    eigenvalues, _, _ = eigen(check_hessian(H), None)
+    with np.errstate(divide="ignore"):
+        return float(np.log(eigenvalues + alpha).sum())
+
+
+def top_eigenvalues(H, k=6, *, random_state=None):
+    """The k largest eigenvalues of a symmetric curvature, in descending order.
+
+    Parameters
+    ----------
+    H : array-like or LinearOperator of shape (n_params, n_params)
+        Symmetric curvature (an operator needs only products).
+    k : int, default=6
+        How many; fewer than ``n_params`` for an operator.
+    random_state : int, RandomState instance or None, default=None
+        Draws the starting vector of Lanczos (operators only).
+
+    Returns
+    -------
+    eigenvalues : ndarray of shape (k,)
+        Largest first; exact for arrays (``numpy.linalg.eigvalsh``), by
+        implicitly restarted Lanczos for operators
+        (``scipy.sparse.linalg.eigsh``, to machine precision).
+
+    See Also
+    --------
+    spectral_density : The whole spectrum, smoothed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skreg.theory import top_eigenvalues
+    >>> top_eigenvalues(np.diag([1.0, 5.0, 3.0, 2.0]), k=2)
+    array([5., 3.])
+    """
+    H = _as_operator_or_array(H)
+    if not isinstance(k, int | np.integer) or not 1 <= k <= H.shape[0]:
+        raise ValueError(f"k must be an integer in [1, {H.shape[0]}], got {k!r}.")
+    if not is_operator(H):
+        return np.linalg.eigvalsh(H)[::-1][:k].copy()
+    if k >= H.shape[0]:
+        raise ValueError("k must be smaller than n_params for an operator.")
+    rng = check_random_state(random_state)
+    v0 = rng.uniform(-1.0, 1.0, H.shape[0])
+    eigenvalues = eigsh(H, k=int(k), which="LA", v0=v0, return_eigenvectors=False)
+    return np.sort(eigenvalues)[::-1]
+
+
+def spectral_density(
+    H, *, n_probes=None, lanczos_steps=None, n_points=200, width=None,
+    random_state=None,
+):  # fmt: skip
+    r"""Smoothed eigenvalue density of a curvature, by stochastic Lanczos quadrature.
+
+    .. math::
+
+        \rho(x) \approx \frac{1}{n_\text{probes}} \sum_{v} \sum_j \tau_{vj}^2\,
+        \frac{1}{\sigma\sqrt{2\pi}}
+        \exp\!\Big(-\frac{(x - \theta_{vj})^2}{2\sigma^2}\Big)
+
+    (nodes :math:`\theta` and weights :math:`\tau^2` of each probe's Gauss
+    quadrature), normalised to integrate to 1 over the returned grid.
+
+    Parameters
+    ----------
+    H : array-like or LinearOperator of shape (n_params, n_params)
+        Symmetric curvature.
+    n_probes : int, default=None
+        Random probes (None: 10).
+    lanczos_steps : int, default=None
+        Lanczos steps per probe (None: 30).
+    n_points : int, default=200
+        Points of the grid.
+    width : float, default=None
+        The Gaussian's standard deviation :math:`\sigma`; None is 1/100 of the
+        range of the nodes.
+    random_state : int, RandomState instance or None, default=None
+        Draws the probes.
+
+    Returns
+    -------
+    grid : ndarray of shape (n_points,)
+        Evenly spaced from the smallest node minus 3 sigma to the largest plus
+        3 sigma.
+    density : ndarray of shape (n_points,)
+        Non-negative, with ``numpy.trapezoid(density, grid) == 1``.
+
+    See Also
+    --------
+    top_eigenvalues : The largest eigenvalues, accurately.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skreg.theory import spectral_density
+    >>> grid, density = spectral_density(np.diag(np.arange(100.0)), random_state=0)
+    >>> round(float(np.trapezoid(density, grid)), 6)
+    1.0
+    """
+    H = _as_operator_or_array(H)
+    H = H if is_operator(H) else aslinearoperator(H)
+    n_probes, steps = _stochastic_settings(n_probes, lanczos_steps)
+    if not isinstance(n_points, int | np.integer) or n_points < 2:
+        raise ValueError(f"n_points must be an integer >= 2, got {n_points!r}.")
+    rules = lanczos_quadrature(
+        H, n_probes or DENSITY_PROBES, steps or DENSITY_STEPS, random_state
+    )
+    nodes = np.concatenate([x for x, _ in rules])
+    weights = np.concatenate([w for _, w in rules]) / len(rules)
+    spread = float(nodes.max() - nodes.min())
+    sigma = spread / 100 if width is None else float(width)
+    sigma = sigma if sigma > 0 else max(abs(float(nodes.max())), 1.0) * 1e-3
+    grid = np.linspace(nodes.min() - 3 * sigma, nodes.max() + 3 * sigma, n_points)
+    kernel = np.exp(-0.5 * ((grid[:, np.newaxis] - nodes) / sigma) ** 2)
+    density = kernel @ weights
+    return grid, density / np.trapezoid(density, grid)

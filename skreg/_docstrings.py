@@ -39,9 +39,13 @@ _PARAMETERS = """
         "adam" are mini-batch methods that apply non-smooth penalties by a
         proximal step after each update.
 
-    alpha : float, default=0.0001
+    alpha : float or "evidence", default=0.0001
         Strength of the penalty, divided by the sum of sample weights (the
         number of samples when unweighted) for every solver and batch size.
+        "evidence" (with ``penalty="l2"``) chooses it from the training data
+        by maximising the evidence, one strength per weight matrix: the fit
+        alternates MAP fits and MacKay's updates (see the user guide,
+        "Choosing alpha by the evidence"); approximate with "sgd" and "adam".
 
     penalty : {"l2", "l1", "elasticnet", "l0", "group_lasso"}, penalty object \
             or None, default="l2"
@@ -129,6 +133,17 @@ _PARAMETERS = """
         this probability and the others scaled by ``1 / (1 - rate)``; the masks
         are drawn from ``random_state``.  Nothing is dropped at predict time.
         Not supported by "lbfgs".
+
+    evidence_tol : float, default=1e-2
+        With ``alpha="evidence"``: the updates stop when no strength changes
+        by more than this, relatively.  Each update refits the network, so
+        the strengths cannot settle more finely than the refits converge
+        (with the default ``tol``, to a few parts in a thousand; a linear
+        model with a tight ``tol`` settles to any precision).
+
+    evidence_max_updates : int, default=100
+        With ``alpha="evidence"``: the largest number of evidence updates (a
+        ConvergenceWarning when reached).
 """
 
 _ATTRIBUTES = """
@@ -194,6 +209,27 @@ _ATTRIBUTES = """
 
     out_activation_ : str
         Name of the output activation.
+
+    alpha_ : float or ndarray of shape (n_layers_ - 1,)
+        With ``alpha="evidence"``: the strength of the final fit, one per
+        weight matrix (a float for a network without hidden layers).
+
+    prior_precision_ : float or ndarray of shape (n_layers_ - 1,)
+        With ``alpha="evidence"``: the precision of the Gaussian prior on each
+        weight matrix (``alpha_`` times ``noise_precision_`` for the squared
+        error, ``alpha_`` otherwise).
+
+    effective_parameters_ : float
+        With ``alpha="evidence"``: the effective number of weights, gamma, at
+        the final fit.
+
+    log_evidence_ : float
+        With ``alpha="evidence"``: the Laplace approximation of the log
+        marginal likelihood at the final fit.
+
+    alpha_history_ : ndarray of shape (n_updates + 1,) or (n_updates + 1, n_layers_ - 1)
+        With ``alpha="evidence"``: the strengths from the first to the last,
+        one row per update.
 """
 
 _CLASSES = """
@@ -265,9 +301,17 @@ _EXAMPLES = {
 }
 
 
+_NOISE = """
+    noise_precision_ : float
+        With ``alpha="evidence"`` and the squared error: the precision beta of
+        the Gaussian noise of the targets (all outputs share it); ``predict``
+        with ``return_std=True`` uses it.
+"""
+
+
 def _compose(kind):
     loss = _LOSS if kind == "regressor" else ""
-    classes = _CLASSES if kind == "classifier" else ""
+    classes = _CLASSES if kind == "classifier" else _NOISE
     return (
         _SUMMARY[kind]
         + "\n    Parameters\n    ----------"

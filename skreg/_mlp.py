@@ -39,6 +39,7 @@ from sklearn.utils.validation import (
 )
 
 from . import _docstrings
+from ._evidence import EvidenceMixin
 from ._network import (
     LOSSES,
     compact_network,
@@ -62,7 +63,7 @@ from ._solvers import (
 )
 from ._utils.callbacks import CallbackSupportMixin, end_fit, start_fit, step_reporter
 from ._utils.state import AtomicSetParamsMixin, restore_state_on_error
-from ._utils.threads import blas_threads_for
+from ._utils.threads import SMALL_FULL_BATCH_WORK, blas_threads_for
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
 
@@ -70,9 +71,6 @@ _STOCHASTIC_SOLVERS = ("sgd", "adam")
 class EmptyNetworkWarning(ConvergenceWarning):
     """A fit ended with every weight of a layer exactly zero (a constant model)."""
 
-
-# rows x weights below which L-BFGS runs BLAS on one thread
-_SMALL_LBFGS_WORK = 5e7
 
 # TrainingHistory's fields and the fitted attributes that hold them
 _HISTORY_ATTRIBUTES = {
@@ -100,7 +98,7 @@ _PARAMETER_CONSTRAINTS = {
     ],
     "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
     "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
-    "alpha": [Interval(Real, 0, None, closed="left")],
+    "alpha": [Interval(Real, 0, None, closed="left"), StrOptions({"evidence"})],
     "penalty": [StrOptions(set(PENALTY_NAMES)), Penalty, None],
     "l1_ratio": [Interval(Real, 0, 1, closed="both")],
     "batch_size": [
@@ -129,10 +127,12 @@ _PARAMETER_CONSTRAINTS = {
     ],
     "max_fun": [Interval(Integral, 1, None, closed="left")],
     "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
+    "evidence_tol": [Interval(Real, 0, None, closed="neither")],
+    "evidence_max_updates": [Interval(Integral, 1, None, closed="left")],
 }
 
 
-class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
+class _BaseRegularizedMLP(EvidenceMixin, AtomicSetParamsMixin, BaseEstimator, ABC):
     """Shared training code of the two estimators."""
 
     _parameter_constraints: dict = _PARAMETER_CONSTRAINTS
@@ -143,7 +143,8 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         batch_size, learning_rate, learning_rate_init, power_t, max_iter, loss,
         shuffle, random_state, tol, verbose, warm_start, momentum,
         nesterovs_momentum, early_stopping, validation_fraction, beta_1, beta_2,
-        epsilon, n_iter_no_change, max_fun, dropout,
+        epsilon, n_iter_no_change, max_fun, dropout, evidence_tol,
+        evidence_max_updates,
     ):  # fmt: skip
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -172,6 +173,8 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
         self.dropout = dropout
+        self.evidence_tol = evidence_tol
+        self.evidence_max_updates = evidence_max_updates
 
     # ------------------------------------------------------------------ fit
     @_fit_context(prefer_skip_nested_validation=True)
@@ -221,20 +224,40 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         else:
             self._check_warm_start_shapes(layer_units)
         objective = self._objective(X, Y, sample_weight, penalty)
-        context = start_fit(self, X, y, max_subtasks=self.max_iter)
-        if self.solver in _STOCHASTIC_SOLVERS:
-            report = step_reporter(context, self, X, y, name="epoch")
-            in_place = None if first_pass else guard  # the model's own arrays
-            self._fit_stochastic(
-                objective, dropout_rates, incremental, report, in_place
+        evidence = self.alpha == "evidence"
+        if evidence and incremental:
+            raise ValueError(
+                "partial_fit trains at a fixed alpha; alpha='evidence' needs fit."
             )
-        else:
-            self._fit_lbfgs(objective, step_reporter(context, self, X, y, "iteration"))
+        if not evidence:
+            self._forget_evidence()
+        context = start_fit(
+            self, X, y, max_subtasks=None if evidence else self.max_iter
+        )
+        in_place = None if first_pass else guard  # training the model's own arrays
+        solve = self._solver(context, X, y, dropout_rates, incremental, in_place)
+        self._fit_evidence(objective, solve) if evidence else solve(objective)
         end_fit(context, self, X, y)
         self._check_finite_weights()
         self.sparsity_ = [zero_fraction([W]) for W in self.coefs_]
         _warn_if_a_layer_is_empty(self)
         return self
+
+    def _solver(self, context, X, y, dropout_rates, incremental, guard):
+        """The function that fits the network to the minimum of an objective.
+
+        It takes the objective and, optionally, a smaller iteration budget
+        than ``max_iter`` (the evidence loop's early, inexact fits).
+        """
+        if self.solver not in _STOCHASTIC_SOLVERS:
+            report = step_reporter(context, self, X, y, "iteration")
+            return lambda objective, max_iter=None: self._fit_lbfgs(
+                objective, report, max_iter
+            )
+        report = step_reporter(context, self, X, y, "epoch")
+        return lambda objective, max_iter=None: self._fit_stochastic(
+            objective, dropout_rates, incremental, report, guard, max_iter
+        )
 
     def _validate_fit_data(self, X, y, sample_weight, incremental, first_pass):
         """X, the 2-D training targets Y and the sample weights (class weights in)."""
@@ -254,10 +277,15 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         return X, Y, sample_weight
 
     def _objective(self, X, Y, sample_weight, penalty=None):
-        """The regularized objective of this network on (X, Y)."""
+        """The regularized objective of this network on (X, Y).
+
+        With ``alpha="evidence"`` its strength is a placeholder (1): the
+        evidence loop sets the strengths of each fit.
+        """
+        alpha = 1.0 if self.alpha == "evidence" else self.alpha
         return Objective(
             layer_units_of(self.coefs_), self.activation,
-            LOSSES[self.out_activation_], penalty or self._penalty(), self.alpha,
+            LOSSES[self.out_activation_], penalty or self._penalty(), alpha,
             X, Y, sample_weight,
         )  # fmt: skip
 
@@ -266,6 +294,11 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
 
     def _checked_penalty(self):
         """The penalty object, checked against what the solver can apply."""
+        if self.alpha == "evidence" and self.penalty != "l2":
+            raise ValueError(
+                "alpha='evidence' chooses the precision of a Gaussian prior on "
+                f"the weights, which is penalty='l2'; got penalty={self.penalty!r}."
+            )
         penalty = self._penalty()
         check_penalty_supported(self.solver, penalty, self.penalty)
         return penalty
@@ -309,7 +342,7 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
             raise ValueError(NON_FINITE_WEIGHTS)
 
     # ---------------------------------------------------------------- lbfgs
-    def _fit_lbfgs(self, objective, report=None):
+    def _fit_lbfgs(self, objective, report=None, max_iter=None):
         def on_iteration(coefs, intercepts):
             self.coefs_, self.intercepts_ = coefs, intercepts
             if report():
@@ -317,12 +350,12 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
 
         # L-BFGS-B's own vector updates and the full-batch products of a small
         # network are too small for a second BLAS thread, whose wake-ups cost
-        # more than they save (digits, (50,): 8-12 ms per iteration on two
-        # threads, 2.4-5 ms on one)
+        # more than they save
         n_weights = objective.layout.n_coef
-        with blas_threads_for(objective.X.shape[0], n_weights, _SMALL_LBFGS_WORK):
+        with blas_threads_for(objective.X.shape[0], n_weights, SMALL_FULL_BATCH_WORK):
             self.coefs_, self.intercepts_, info = fit_lbfgs(
-                objective, self.coefs_, self.intercepts_, max_iter=self.max_iter,
+                objective, self.coefs_, self.intercepts_,
+                max_iter=max_iter or self.max_iter,
                 max_fun=self.max_fun, tol=self.tol, verbose=bool(self.verbose),
                 on_iteration=on_iteration if report is not None else None,
             )  # fmt: skip
@@ -341,7 +374,7 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         return sample_weight
 
     def _fit_stochastic(self, objective, dropout_rates, incremental, report=None,
-                        guard=None):  # fmt: skip
+                        guard=None, max_iter=None):  # fmt: skip
         """Mini-batch training; ``guard`` is given when it updates existing arrays."""
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True")
@@ -355,7 +388,7 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         objective, held_out = self._hold_out(objective)
         trainer = MiniBatchTrainer(
             objective, self._optimizer, batch_size=self.batch_size,
-            max_iter=self.max_iter, tol=self.tol,
+            max_iter=max_iter or self.max_iter, tol=self.tol,
             n_iter_no_change=self.n_iter_no_change, shuffle=self.shuffle,
             random_state=self._random_state, verbose=self.verbose,
             dropout_rates=dropout_rates, held_out=held_out, on_epoch=report,
@@ -622,7 +655,7 @@ class RegularizedMLPClassifier(
         warm_start=False, momentum=0.9, nesterovs_momentum=True,
         early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999,
         epsilon=1e-8, n_iter_no_change=10, max_fun=15000, dropout=0.0,
-        class_weight=None,
+        evidence_tol=1e-2, evidence_max_updates=100, class_weight=None,
     ):  # fmt: skip
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes, activation=activation,
@@ -635,7 +668,8 @@ class RegularizedMLPClassifier(
             nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping,
             validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2,
             epsilon=epsilon, n_iter_no_change=n_iter_no_change, max_fun=max_fun,
-            dropout=dropout,
+            dropout=dropout, evidence_tol=evidence_tol,
+            evidence_max_updates=evidence_max_updates,
         )  # fmt: skip
         self.class_weight = class_weight
 
@@ -841,6 +875,7 @@ class RegularizedMLPRegressor(
         verbose=False, warm_start=False, momentum=0.9, nesterovs_momentum=True,
         early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999,
         epsilon=1e-8, n_iter_no_change=10, max_fun=15000, dropout=0.0,
+        evidence_tol=1e-2, evidence_max_updates=100,
     ):  # fmt: skip
         super().__init__(
             hidden_layer_sizes=hidden_layer_sizes, activation=activation,
@@ -853,7 +888,8 @@ class RegularizedMLPRegressor(
             nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping,
             validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2,
             epsilon=epsilon, n_iter_no_change=n_iter_no_change, max_fun=max_fun,
-            dropout=dropout,
+            dropout=dropout, evidence_tol=evidence_tol,
+            evidence_max_updates=evidence_max_updates,
         )  # fmt: skip
 
     def _output_activation(self):
@@ -900,21 +936,37 @@ class RegularizedMLPRegressor(
         with restore_state_on_error(self) as guard:
             return self._fit(X, y, sample_weight, True, guard)
 
-    def predict(self, X):
+    def predict(self, X, return_std=False):
         """Predict using the multi-layer perceptron model.
 
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The input data.
+        return_std : bool, default=False
+            Also return the predictive standard deviation of the linearised
+            Laplace posterior, ``sqrt(g(x)^T Sigma g(x) + 1 / beta)`` with
+            ``g(x)`` the gradient of the output with respect to the
+            parameters: after a fit with ``alpha="evidence"`` and the squared
+            error only (a ValueError otherwise).  Networks of more than 1000
+            parameters use the posterior of the last layer.
 
         Returns
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             The predicted values.
+        y_std : ndarray of the shape of ``y``
+            The predictive standard deviation, with ``return_std=True`` only.
         """
         check_is_fitted(self)
-        return self._predict(X)
+        y_pred = self._predict(X)
+        if not return_std:
+            return y_pred
+        X = validate_data(
+            self, X, accept_sparse=["csr", "csc"], dtype=np.float64, reset=False
+        )
+        X = X.toarray() if hasattr(X, "toarray") else X
+        return y_pred, self._predictive_std(X)
 
     def _predict(self, X, check_input=True):
         y_pred = self._forward_pass_fast(X, check_input=check_input)

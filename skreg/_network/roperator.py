@@ -113,7 +113,14 @@ class Curvature:
         return np.concatenate([g.reshape(m, -1) for g in grads], axis=1)
 
     def matrix(self):
-        """The dense curvature matrix (unsymmetrised), a block of columns at a time."""
+        """The dense curvature matrix (unsymmetrised).
+
+        The Gauss-Newton matrix is ``sum_i s_i J_i^T H_out J_i`` from the
+        per-sample Jacobians, far cheaper than one product per parameter; the
+        Hessian is built from products, a block of columns at a time.
+        """
+        if self.kind == "gauss_newton":
+            return self._gauss_newton_matrix()
         n_params = self.layout.size
         widest = self.layers[0].shape[1] + sum(W.shape[1] for W in self.coefs)
         rows = self.layers[0].shape[0]
@@ -125,6 +132,47 @@ class Curvature:
             directions[np.arange(stop - start), np.arange(start, stop)] = 1.0
             C[:, start:stop] = self.products(directions).T
         return C
+
+    def _gauss_newton_matrix(self, rows_per_block=512):
+        """``sum_i s_i J_i^T H_out,i J_i``, summed over blocks of rows."""
+        n_params = self.layout.size
+        G = np.zeros((n_params, n_params))
+        for start in range(0, self.layers[0].shape[0], rows_per_block):
+            rows = slice(start, start + rows_per_block)
+            J = self._jacobian(rows)  # (n, n_out, P)
+            # H_out applied along the outputs: the loss wants them last
+            HJ = self.loss.hessian_product(
+                self.prediction[rows][:, np.newaxis, :], np.swapaxes(J, 1, 2)
+            )  # (n, P, n_out)
+            if self.weights is not None:
+                HJ = HJ * self.weights[rows][:, :, np.newaxis]
+            G += np.tensordot(J, HJ, axes=([0, 1], [0, 2]))
+        return G
+
+    def _jacobian(self, rows):
+        """``d z_o / d theta`` of the given rows (cached forward pass)."""
+        layers = [x[rows] for x in self.layers]
+        d1 = [d[rows] for d in self.d1]
+        return jacobian_from_layers(self.coefs, layers, d1)
+
+
+def jacobian_from_layers(coefs, layers, d1):
+    """Per-sample Jacobian of the logits from a forward pass's layers and g'.
+
+    Returns an array of shape (n_rows, n_outputs, n_params), in the parameter
+    layout; a backward pass from each output's unit vector, per sample.
+    """
+    L, n_rows, n_out = len(coefs), layers[0].shape[0], coefs[-1].shape[1]
+    delta = np.broadcast_to(np.eye(n_out), (n_rows, n_out, n_out))
+    weights, biases = [None] * L, [None] * L
+    for k in range(L - 1, -1, -1):
+        # a weight's derivative is the input of its layer times the delta
+        outer = layers[k][:, np.newaxis, :, np.newaxis] * delta[:, :, np.newaxis, :]
+        weights[k] = outer.reshape(n_rows, n_out, -1)
+        biases[k] = delta
+        if k > 0:
+            delta = (delta @ coefs[k].T) * d1[k - 1][:, np.newaxis, :]
+    return np.concatenate(weights + biases, axis=2)
 
 
 def hessian_vector_products(

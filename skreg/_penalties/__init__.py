@@ -9,6 +9,7 @@ from .base import CAPABILITIES, Penalty, soft_threshold
 from .elastic_net import ElasticNetPenalty
 from .group_lasso import GroupLassoPenalty
 from .l0 import L0Penalty
+from .scaled_l2 import ScaledL2Penalty
 
 __all__ = [
     "CAPABILITIES",
@@ -17,6 +18,7 @@ __all__ = [
     "GroupLassoPenalty",
     "L0Penalty",
     "Penalty",
+    "ScaledL2Penalty",
     "make_penalty",
     "soft_threshold",
 ]

@@ -33,6 +33,11 @@ def _controller():
 # faster up to a (256,) network on 64 features (1.3x at 3.8e6), on par at
 # (512,), and two threads win at (256, 128) on 100 features (1.2e7).
 SMALL_PRODUCT_WORK = 8e6
+# The same for full-batch work (L-BFGS, the evidence's curvature): below this
+# many multiply-adds per product, one thread (measured on digits, (50,):
+# 8-12 ms per L-BFGS iteration on two threads, 2.4-5 ms on one; the evidence
+# step of a 513-parameter network on 398 rows: 36 ms on two, 18 ms on one).
+SMALL_FULL_BATCH_WORK = 5e7
 
 
 class _OneThreadLimit:

@@ -1,0 +1,275 @@
+"""alpha="evidence": Bayesian regularization by MacKay's evidence fixed point.
+
+Oracles: scikit-learn's BayesianRidge for the linear model (which the
+evidence framework reduces to), closed forms of the Laplace predictive
+variance, the profiled Hessian of the log-loss, and the fixed-point equations
+themselves at the end of a network's fit.
+"""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from sklearn.base import clone
+from sklearn.datasets import load_breast_cancer, load_diabetes
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import BayesianRidge
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import StandardScaler
+
+from skreg import RegularizedMLPClassifier, RegularizedMLPRegressor
+from skreg.theory import loss_hessian, profile_hessian
+
+
+@pytest.fixture(scope="module")
+def diabetes():
+    X, y = load_diabetes(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+@pytest.fixture(scope="module")
+def linear_fit(diabetes):
+    X, y = diabetes
+    tight = dict(tol=1e-12, max_iter=10_000, evidence_tol=1e-10)
+    model = RegularizedMLPRegressor(
+        hidden_layer_sizes=(), alpha="evidence", solver="lbfgs", **tight
+    )
+    with _quiet_lbfgs_floor():
+        model.fit(X, y)
+    oracle = BayesianRidge(
+        alpha_1=0, alpha_2=0, lambda_1=0, lambda_2=0, tol=1e-12, compute_score=True
+    ).fit(X, y)
+    return model, oracle, X, y
+
+
+class _quiet_lbfgs_floor:
+    """tol=1e-12 warm-started fits end at L-BFGS-B's precision floor ("ABNORMAL")."""
+
+    def __enter__(self):
+        import warnings
+
+        self._catcher = warnings.catch_warnings()
+        self._catcher.__enter__()
+        warnings.filterwarnings("ignore", message="lbfgs failed to converge",
+                                category=ConvergenceWarning)  # fmt: skip
+
+    def __exit__(self, *exc):
+        return self._catcher.__exit__(*exc)
+
+
+# --------------------------------------------- 1. the BayesianRidge oracle
+def test_linear_evidence_fit_is_bayesian_ridge(linear_fit):
+    model, oracle, X, y = linear_fit
+    assert isinstance(model.alpha_, float)
+    assert model.alpha_ == pytest.approx(oracle.lambda_ / oracle.alpha_, rel=1e-4)
+    assert model.noise_precision_ == pytest.approx(oracle.alpha_, rel=1e-4)
+    assert model.prior_precision_ == pytest.approx(oracle.lambda_, rel=1e-4)
+    assert_allclose(model.coefs_[0].ravel(), oracle.coef_, rtol=1e-4)
+    assert model.intercepts_[0][0] == pytest.approx(oracle.intercept_, rel=1e-4)
+    centred = X - X.mean(axis=0)
+    eigenvalues = np.linalg.eigvalsh(centred.T @ centred)
+    beta, alpha_p = model.noise_precision_, model.prior_precision_
+    gamma = np.sum(beta * eigenvalues / (alpha_p + beta * eigenvalues))
+    assert model.effective_parameters_ == pytest.approx(gamma, rel=1e-4)
+    assert model.log_evidence_ == pytest.approx(oracle.scores_[-1], rel=1e-6)
+
+
+# ------------------------------------------- 2. the predictive std, closed
+def test_linear_predictive_std_is_the_closed_form(linear_fit):
+    model, _, X, y = linear_fit
+    design = np.column_stack([X, np.ones(len(X))])
+    beta, alpha_p = model.noise_precision_, model.prior_precision_
+    prior = np.diag(np.r_[np.full(X.shape[1], alpha_p), 0.0])  # flat on the intercept
+    covariance = np.linalg.inv(beta * design.T @ design + prior)
+    expected = np.sqrt(np.einsum("np,pq,nq->n", design, covariance, design) + 1 / beta)
+    mean, std = model.predict(X[:50], return_std=True)
+    assert_allclose(mean, model.predict(X[:50]))
+    assert_allclose(std, expected[:50], rtol=1e-3)
+
+
+# ------------------------------- 3. logistic regression: alpha ||W||^2 = gamma
+def test_linear_logistic_evidence_fixed_point():
+    X, y = load_breast_cancer(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    model = RegularizedMLPClassifier(
+        hidden_layer_sizes=(), alpha="evidence", solver="lbfgs", tol=1e-10,
+        max_iter=10_000, evidence_tol=1e-8, random_state=0,
+    )  # fmt: skip
+    with _quiet_lbfgs_floor():
+        model.fit(X, y)
+    n = X.shape[0]
+    n_w = model.coefs_[0].size
+    # the Hessian of the summed log-loss, intercept profiled out
+    S = profile_hessian(loss_hessian(model, X, y), n_w) * n
+    eigenvalues = np.clip(np.linalg.eigvalsh(S), 0, None)
+    gamma = np.sum(eigenvalues / (eigenvalues + model.alpha_))
+    norm = float(np.sum(model.coefs_[0] ** 2))
+    assert model.alpha_ * norm == pytest.approx(gamma, rel=1e-3)
+    assert model.effective_parameters_ == pytest.approx(gamma, rel=1e-3)
+
+
+# ------------------------------------------------------------ 4. networks
+@pytest.fixture(scope="module")
+def diabetes_split():
+    X, y = load_diabetes(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.3, random_state=0
+    )
+    scaler = StandardScaler().fit(X_train)
+    mean, scale = y_train.mean(), y_train.std()
+    return (scaler.transform(X_train), scaler.transform(X_test),
+            (y_train - mean) / scale, (y_test - mean) / scale)  # fmt: skip
+
+
+@pytest.mark.parametrize("hidden", [(8,), (16,)])
+def test_network_ends_at_mackays_fixed_point_and_is_calibrated(diabetes_split, hidden):
+    X_train, X_test, y_train, y_test = diabetes_split
+    model = RegularizedMLPRegressor(
+        hidden_layer_sizes=hidden, alpha="evidence", solver="lbfgs", max_iter=3000,
+        random_state=0,
+    ).fit(X_train, y_train)  # fmt: skip
+    assert model.alpha_.shape == (2,)  # one strength per weight matrix
+    norms = np.array([np.sum(W**2) for W in model.coefs_])
+    assert np.sum(model.prior_precision_ * norms) == pytest.approx(
+        model.effective_parameters_, rel=2e-2
+    )
+    residuals = np.sum((y_train - model.predict(X_train)) ** 2)
+    beta = (len(y_train) - model.effective_parameters_) / residuals
+    assert model.noise_precision_ == pytest.approx(beta, rel=2e-2)
+    assert_allclose(model.prior_precision_, model.alpha_ * model.noise_precision_)
+    mean, std = model.predict(X_test, return_std=True)
+    assert 0.6 < np.std((y_test - mean) / std) < 1.5
+
+
+def test_the_history_and_the_final_alpha(diabetes_split):
+    X_train, _, y_train, _ = diabetes_split
+    model = RegularizedMLPRegressor(
+        hidden_layer_sizes=(8,), alpha="evidence", solver="lbfgs", max_iter=3000,
+        random_state=0,
+    ).fit(X_train, y_train)  # fmt: skip
+    history = model.alpha_history_
+    assert history.shape[1] == 2 and len(history) >= 2
+    assert_allclose(history[-1], model.alpha_)
+    relative = np.abs(history[-1] - history[-2]) / history[-2]
+    assert relative.max() <= model.evidence_tol
+    assert np.isfinite(model.log_evidence_)
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd"])
+def test_stochastic_solvers_give_an_approximate_evidence_fit(diabetes_split, solver):
+    X_train, X_test, y_train, y_test = diabetes_split
+    model = RegularizedMLPRegressor(
+        hidden_layer_sizes=(8,), alpha="evidence", solver=solver, max_iter=300,
+        learning_rate_init=0.01, random_state=0, evidence_max_updates=30,
+        evidence_tol=0.05,
+    )  # fmt: skip
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # approximate MAPs
+        model.fit(X_train, y_train)
+    assert model.score(X_test, y_test) > 0.25
+    assert 0 < model.effective_parameters_ < sum(W.size for W in model.coefs_)
+
+
+def test_a_classifier_chooses_alpha_by_the_evidence():
+    X, y = load_breast_cancer(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.3, stratify=y, random_state=0
+    )
+    scaler = StandardScaler().fit(X_train)
+    model = RegularizedMLPClassifier(
+        hidden_layer_sizes=(16,), alpha="evidence", solver="lbfgs", max_iter=3000,
+        random_state=0,
+    ).fit(scaler.transform(X_train), y_train)  # fmt: skip
+    assert not hasattr(model, "noise_precision_")
+    assert_allclose(model.prior_precision_, model.alpha_)
+    assert model.score(scaler.transform(X_test), y_test) > 0.94
+
+
+# ------------------------------------------------------ behaviour and errors
+def test_evidence_needs_the_l2_penalty(diabetes):
+    X, y = diabetes
+    with pytest.raises(ValueError, match="penalty='l2'"):
+        RegularizedMLPRegressor(alpha="evidence", penalty="l1", solver="lbfgs").fit(
+            X, y
+        )
+
+
+def test_partial_fit_refuses_the_evidence(diabetes):
+    X, y = diabetes
+    with pytest.raises(ValueError, match="alpha='evidence' needs fit"):
+        RegularizedMLPRegressor(alpha="evidence").partial_fit(X, y)
+
+
+def test_return_std_needs_an_evidence_fit(diabetes):
+    X, y = diabetes
+    model = RegularizedMLPRegressor(hidden_layer_sizes=(), solver="lbfgs").fit(X, y)
+    with pytest.raises(ValueError, match="return_std=True needs"):
+        model.predict(X, return_std=True)
+    # a later fit at a fixed alpha forgets the posterior of an evidence fit
+    model.set_params(alpha="evidence").fit(X, y)
+    model.predict(X, return_std=True)
+    model.set_params(alpha=1.0).fit(X, y)
+    assert not hasattr(model, "alpha_")
+    with pytest.raises(ValueError, match="return_std=True needs"):
+        model.predict(X, return_std=True)
+
+
+def test_too_few_updates_warn(diabetes_split):
+    X_train, _, y_train, _ = diabetes_split
+    model = RegularizedMLPRegressor(
+        hidden_layer_sizes=(8,), alpha="evidence", solver="lbfgs",
+        evidence_max_updates=1, max_iter=3000, random_state=0,
+    )  # fmt: skip
+    with pytest.warns(ConvergenceWarning, match="evidence_max_updates=1"):
+        model.fit(X_train, y_train)
+    assert len(model.alpha_history_) == 2
+
+
+def test_warm_start_continues_from_the_last_alpha(diabetes_split):
+    X_train, _, y_train, _ = diabetes_split
+    model = RegularizedMLPRegressor(
+        hidden_layer_sizes=(8,), alpha="evidence", solver="lbfgs", max_iter=3000,
+        random_state=0, warm_start=True,
+    ).fit(X_train, y_train)  # fmt: skip
+    first = model.alpha_.copy()
+    model.fit(X_train, y_train)
+    assert_allclose(model.alpha_history_[0], first)
+    assert len(model.alpha_history_) <= 4  # it starts at the fixed point
+
+
+def test_clone_and_large_networks_use_the_last_layer(diabetes_split):
+    X_train, X_test, y_train, _ = diabetes_split
+    model = RegularizedMLPRegressor(
+        hidden_layer_sizes=(48, 16), alpha="evidence", solver="lbfgs", max_iter=2000,
+        random_state=0,
+    )  # fmt: skip
+    fitted = clone(model).fit(X_train, y_train)
+    assert fitted._flat_params().size > 1000  # more than the full posterior takes
+    assert fitted._laplace.subset == "last_layer"
+    _, std = fitted.predict(X_test, return_std=True)
+    assert std.shape == (len(X_test),) and (std > 0).all()
+
+
+@pytest.mark.parametrize("per_layer", [True, False], ids=["per layer", "one alpha"])
+def test_the_stochastic_evidence_step_agrees_with_the_exact_one(
+    diabetes_split, monkeypatch, per_layer
+):
+    """Large networks get gamma and log det A by Hutchinson and SLQ."""
+    import skreg._evidence as evidence
+
+    X_train, _, y_train, _ = diabetes_split
+    model = RegularizedMLPRegressor(
+        hidden_layer_sizes=(8,), alpha=1.0, solver="lbfgs", max_iter=3000,
+        random_state=0,
+    ).fit(X_train, y_train)  # fmt: skip
+    objective = model._objective(X_train, y_train.reshape(-1, 1), None)
+    params = model._flat_params()
+    sizes = evidence.group_sizes(objective.layout, per_layer)
+    alpha = np.full(sizes.shape, 1.0)
+    exact = evidence.evidence_update(objective, params, alpha, sizes, True)
+    monkeypatch.setattr(evidence, "EXACT_MAX_PARAMS", 10)  # the operator's path
+    estimate = evidence.evidence_update(objective, params, alpha, sizes, True)
+    assert_allclose(estimate.gamma.sum(), exact.gamma.sum(), rtol=0.05)
+    assert_allclose(estimate.log_evidence, exact.log_evidence, rtol=0.01)
+    assert estimate.noise_precision == pytest.approx(exact.noise_precision, rel=0.01)

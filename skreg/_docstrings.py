@@ -210,11 +210,11 @@ _ATTRIBUTES = """
     out_activation_ : str
         Name of the output activation.
 
-    alpha_ : float or ndarray of shape (n_layers_ - 1,)
+    alpha_ : float or ndarray of shape (`n_layers_` - 1,)
         With ``alpha="evidence"``: the strength of the final fit, one per
         weight matrix (a float for a network without hidden layers).
 
-    prior_precision_ : float or ndarray of shape (n_layers_ - 1,)
+    prior_precision_ : float or ndarray of shape (`n_layers_` - 1,)
         With ``alpha="evidence"``: the precision of the Gaussian prior on each
         weight matrix (``alpha_`` times ``noise_precision_`` for the squared
         error, ``alpha_`` otherwise).
@@ -227,9 +227,10 @@ _ATTRIBUTES = """
         With ``alpha="evidence"``: the Laplace approximation of the log
         marginal likelihood at the final fit.
 
-    alpha_history_ : ndarray of shape (n_updates + 1,) or (n_updates + 1, n_layers_ - 1)
+    alpha_history_ : ndarray of shape (n_updates + 1,) or (n_updates + 1, n_groups)
         With ``alpha="evidence"``: the strengths from the first to the last,
-        one row per update.
+        one row per update (``n_groups = n_layers_ - 1``, one per weight
+        matrix).
 """
 
 _CLASSES = """

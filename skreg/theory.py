@@ -32,6 +32,7 @@ the estimator's ``alpha`` divided by the sample-weight sum (``n_samples``
 without weights).
 """
 
+from ._evidence import log_evidence
 from ._theory.curvature import (
     MAX_HESSIAN_PARAMS,
     curvature_operator,
@@ -55,6 +56,7 @@ __all__ = [
     "l2_shrinkage",
     "l2_solution",
     "log_det",
+    "log_evidence",
     "loss_hessian",
     "profile_hessian",
     "spectral_density",

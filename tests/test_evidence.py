@@ -273,3 +273,19 @@ def test_the_stochastic_evidence_step_agrees_with_the_exact_one(
     assert_allclose(estimate.gamma.sum(), exact.gamma.sum(), rtol=0.05)
     assert_allclose(estimate.log_evidence, exact.log_evidence, rtol=0.01)
     assert estimate.noise_precision == pytest.approx(exact.noise_precision, rel=0.01)
+
+
+def test_log_evidence_of_a_fixed_alpha_fit_is_bayesian_ridges_score(diabetes):
+    from skreg.theory import log_evidence
+
+    X, y = diabetes
+    oracle = BayesianRidge(
+        alpha_1=0, alpha_2=0, lambda_1=0, lambda_2=0, tol=1e-12, compute_score=True
+    ).fit(X, y)
+    model = RegularizedMLPRegressor(
+        hidden_layer_sizes=(), solver="lbfgs", alpha=oracle.lambda_ / oracle.alpha_,
+        tol=1e-10, max_iter=5000,
+    ).fit(X, y)  # fmt: skip
+    assert log_evidence(model, X, y) == pytest.approx(oracle.scores_[-1], rel=1e-8)
+    with pytest.raises(ValueError, match="penalty='l2'"):
+        log_evidence(model.set_params(penalty="l1"), X, y)

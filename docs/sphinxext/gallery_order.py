@@ -11,6 +11,7 @@ TOPICS = [
     "plot_penalties.py",  # L2, L1 and elastic net
     "plot_eigen_shrinkage.py",  # L2 through the Hessian
     "plot_curvature.py",  # the curvature of a real network
+    "plot_evidence.py",  # alpha chosen by the evidence
     "plot_sparsity.py",  # structured sparsity
     "plot_regularization_path.py",  # paths along alpha
     "plot_dropout.py",  # dropout and class weights

@@ -77,10 +77,16 @@ def check_vector(w, name, length):
     return w
 
 
-def eigen(H, tol):
-    """Ascending eigenvalues (zeroed within tol), eigenvectors and tol."""
+def eigen(H, tol, scale=0.0):
+    """Ascending eigenvalues (zeroed within tol), eigenvectors and tol.
+
+    ``scale``, the size of the matrix H was computed from (the full curvature
+    of a profiled block), sets the rounding level when it is larger than H's
+    own largest eigenvalue: a Schur complement that nearly vanishes carries
+    the rounding of the matrix it was subtracted from.
+    """
     eigenvalues, Q = np.linalg.eigh(H)
-    largest = np.abs(eigenvalues).max()
+    largest = max(np.abs(eigenvalues).max(), scale)
     most_negative = -min(eigenvalues[0], 0.0)
     if tol is None:
         if most_negative > NEGATIVE_RTOL * largest:

@@ -243,7 +243,10 @@ def l1_solution(w_star, h_diag, alpha):
     return soft_threshold(w_star.copy(), threshold, out=np.empty_like(w_star))
 
 
-def exact_effective_parameters(H, alpha, tol=None):
-    """Sum of the shrinkage factors over the eigenvalues of the array H."""
-    _, factors = l2_shrinkage(H, alpha, tol=tol)
-    return float(factors.sum())
+def exact_effective_parameters(H, alpha, tol=None, scale=0.0):
+    """Sum of the shrinkage factors over the eigenvalues of the array H.
+
+    ``scale``: the rounding level of H (see ``checks.eigen``).
+    """
+    eigenvalues, _, _ = eigen(check_hessian(H), tol, scale)
+    return float(shrinkage_factors(eigenvalues, check_alpha(alpha)).sum())

@@ -290,10 +290,12 @@ def effective_parameters(
     True
     """
     alpha = check_alpha(alpha)
-    H = penalized_block(_as_operator_or_array(H), n_penalized)
+    H = _as_operator_or_array(H)
+    scale = 0.0 if is_operator(H) else float(np.abs(H).max())
+    H = penalized_block(H, n_penalized)
     method = _method(method, H)
     if method == "exact":
-        return exact_effective_parameters(_dense(H), alpha, tol=tol)
+        return exact_effective_parameters(_dense(H), alpha, tol=tol, scale=scale)
     if alpha == 0:
         raise ValueError(
             "alpha=0 counts the rank of H, which a stochastic estimate cannot "

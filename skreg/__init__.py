@@ -2,6 +2,7 @@
 
 from . import theory  # the public submodule skreg.theory
 from ._capacity import CapacityCurve, capacity_curve
+from ._cv import RegularizedMLPClassifierCV, RegularizedMLPRegressorCV
 from ._mlp import RegularizedMLPClassifier, RegularizedMLPRegressor
 from ._path import RegularizationPath, regularization_path
 from ._polynomial import PolynomialCapacity
@@ -13,7 +14,9 @@ __all__ = [
     "PolynomialCapacity",
     "RegularizationPath",
     "RegularizedMLPClassifier",
+    "RegularizedMLPClassifierCV",
     "RegularizedMLPRegressor",
+    "RegularizedMLPRegressorCV",
     "__version__",
     "capacity_curve",
     "regularization_path",

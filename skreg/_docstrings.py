@@ -1,5 +1,7 @@
 r"""Class docstrings of the two estimators, which share most parameters."""
 
+import re
+
 _SUMMARY = {
     "classifier": """Multi-layer perceptron classifier with a choice of weight penalty.
 
@@ -331,3 +333,231 @@ def _compose(kind):
 
 CLASSIFIER = _compose("classifier")
 REGRESSOR = _compose("regressor")
+
+
+# ---------------------------------------------------------------- CV estimators
+_CV_SUMMARY = {
+    "classifier": """MLP classifier with penalty and alpha chosen by cross-validation.
+
+    For every fold and penalty, the network is fitted from the largest alpha
+    to the smallest, each fit warm-started from the previous one (as
+    :class:`~sklearn.linear_model.LassoCV` and
+    :class:`~sklearn.linear_model.LogisticRegressionCV` do for linear models),
+    and every fit is scored on the fold's held-out part.  The chosen penalty
+    and alpha are refitted on all the data along the same path; the CV
+    estimator then predicts as the refitted
+    :class:`RegularizedMLPClassifier`, whose fitted attributes it carries.
+""",
+    "regressor": """MLP regressor with penalty and alpha chosen by cross-validation.
+
+    For every fold and penalty, the network is fitted from the largest alpha
+    to the smallest, each fit warm-started from the previous one (as
+    :class:`~sklearn.linear_model.LassoCV` and
+    :class:`~sklearn.linear_model.ElasticNetCV` do for linear models), and
+    every fit is scored on the fold's held-out part.  The chosen penalty and
+    alpha are refitted on all the data along the same path; the CV estimator
+    then predicts as the refitted :class:`RegularizedMLPRegressor`, whose
+    fitted attributes it carries.
+""",
+}
+
+_CV_PARAMETERS = """
+    alphas : int or array-like of shape (n_alphas,), default=10
+        The penalty strengths.  An int gives that many values evenly spaced
+        on a log scale from ``alpha_max = max |X_c^T Y_c|`` (centred inputs
+        and targets, class indicators for a classifier; all-zero weights are
+        optimal from there on for a linear model with an L1 penalty) down to
+        ``1e-3 * alpha_max``, chosen on all the data as
+        :func:`skreg.regularization_path` does.  The paths run from the
+        largest to the smallest value.
+
+    penalties : sequence, default=("l2",)
+        The penalties to compare, each one of "l2", "l1", "elasticnet", "l0",
+        "group_lasso", None or a penalty object, and each one the solver can
+        apply ("l0" and "group_lasso" need "sgd" or "adam").  None (no
+        penalty) is fitted once per fold: alpha does not change it.
+
+    cv : int, cross-validation generator or iterable, default=None
+        The splitting strategy: None for 5 folds, an int for that many
+        (:class:`~sklearn.model_selection.StratifiedKFold` for the
+        classifier's single-label targets,
+        :class:`~sklearn.model_selection.KFold` otherwise, not shuffled), a
+        splitter, or an iterable of (train, test) index arrays.
+
+    scoring : str, callable or None, default=None
+        The held-out score (greater is better); None uses the estimator's
+        ``score`` (accuracy for the classifier, R^2 for the regressor).
+
+    selection : {"best", "one_se"}, default="best"
+        How alpha is chosen for the winning penalty (the one with the best
+        mean score): the best mean score, or the largest alpha whose mean
+        score is at least the best minus one standard error (the standard
+        deviation over the folds, ``ddof=0``, divided by ``sqrt(n_folds)``).
+
+    n_jobs : int, default=None
+        Number of (fold, penalty) paths fitted in parallel by joblib (None:
+        one at a time, -1: all cores).  With more than one job, BLAS runs on
+        one thread in every worker.
+
+    refit : bool, default=True
+        Refit the chosen penalty and alpha on all the data.  Without it only
+        the cross-validation results are kept and the estimator cannot
+        predict.
+"""
+
+_CV_WARM_START = """
+    warm_start : bool, default=False
+        When True, every path (each fold's and the refit's) starts from the
+        network of the previous call to fit instead of a fresh
+        initialisation.  The fits along a path are always warm-started.
+"""
+
+_CV_ATTRIBUTES = """
+    Attributes
+    ----------
+    alpha_ : float
+        The chosen strength (0.0 when the chosen penalty is None).
+
+    penalty_ : str, penalty object or None
+        The chosen penalty.
+
+    alphas_ : ndarray of shape (n_alphas,)
+        The strengths of the paths, in decreasing order.
+
+    penalties_ : tuple
+        The penalties compared.
+
+    scores_ : dict
+        For each penalty, an ndarray of shape (n_folds, n_alphas): the
+        held-out score of every fold's fit at every alpha, columns in the
+        order of ``alphas_`` (for None, one fit's score repeated).
+
+    train_scores_ : dict
+        The same for the training part of every fold.
+
+    n_iter_path_ : dict
+        For each penalty, an int ndarray of shape (n_folds, n_alphas): the
+        epochs or iterations of every fit along the paths, which the warm
+        starts keep small after the first alphas.
+
+    cv_results_ : dict of ndarray
+        One entry per (penalty, alpha) candidate (a single one for None), as
+        in :class:`~sklearn.model_selection.GridSearchCV`: ``param_penalty``,
+        ``param_alpha``, ``params``, ``mean_test_score``,
+        ``std_test_score``, ``mean_train_score``, ``std_train_score``,
+        ``mean_n_iter``, ``mean_zero_fraction`` (of the weights, over the
+        folds' fits), ``mean_fit_time`` (seconds per fit) and
+        ``rank_test_score``.
+
+    best_index_ : int
+        Index in ``alphas_`` of ``alpha_`` (0 for the penalty None).
+
+    best_score_ : float
+        Mean held-out score of the chosen candidate.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+        Names of features seen during fit, when X has string column names.
+
+    coefs_, intercepts_, loss_, loss_curve_, n_iter_, sparsity_, ...
+        With ``refit=True``, every fitted attribute of the refitted plain
+        estimator (see :class:`RegularizedMLPClassifier` and
+        :class:`RegularizedMLPRegressor`); ``n_iter_`` and the curves are
+        those of the last fit of the refit's path, at ``alpha_``.
+"""
+
+_CV_NOTES = """
+    Notes
+    -----
+    A fit along a path is warm-started from the previous alpha's solution,
+    so after the first, strongest alphas it starts near its optimum and
+    stops after few epochs (``n_iter_path_``).  After a fit that left a layer
+    all zero, whose gradient then vanishes in every earlier layer, the next
+    fit starts from a fresh initialisation, as in
+    :func:`skreg.regularization_path`.  The convergence warnings of the path
+    fits are summarised in one ConvergenceWarning; the last fit of the refit
+    warns as a plain fit does.  Callbacks set on the CV estimator observe that
+    last fit.  ``partial_fit`` is not offered.
+"""
+
+_CV_EXAMPLES = {
+    "classifier": """
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from skreg import RegularizedMLPClassifierCV
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = RegularizedMLPClassifierCV(
+    ...     hidden_layer_sizes=(), solver="lbfgs", alphas=[10.0, 1.0, 0.1],
+    ...     penalties=("l2", "l1"), cv=3, max_iter=500, random_state=0)
+    >>> clf = clf.fit(X, y)
+    >>> clf.scores_["l1"].shape
+    (3, 3)
+    >>> clf.score(X, y) > 0.9
+    True
+""",
+    "regressor": """
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from skreg import RegularizedMLPRegressorCV
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> reg = RegularizedMLPRegressorCV(
+    ...     hidden_layer_sizes=(), solver="lbfgs", alphas=[30.0, 3.0, 0.3],
+    ...     cv=5, random_state=0)
+    >>> reg = reg.fit(X, y)
+    >>> float(reg.alpha_) in (30.0, 3.0, 0.3)
+    True
+""",
+}
+
+_NOT_CV_PARAMETERS = ("alpha", "penalty", "evidence_tol", "evidence_max_updates")
+
+
+def _entry_name(block):
+    return block.strip().split(" :")[0]
+
+
+def _without(text, names, replacements=None):
+    """``text`` without the numpydoc entries (``name : ...`` blocks) of ``names``.
+
+    ``replacements`` maps names to the text of their new entries.
+    """
+    replacements = replacements or {}
+    blocks = re.split(r"\n(?=    \S)", text)
+    kept = [
+        replacements.get(_entry_name(b), b)
+        for b in blocks
+        if _entry_name(b) not in names
+    ]
+    return "\n".join(kept)
+
+
+def _compose_cv(kind):
+    plain = _without(
+        _PARAMETERS, _NOT_CV_PARAMETERS, {"warm_start": _CV_WARM_START.lstrip("\n")}
+    )
+    first, rest = plain.split("\n    solver :", 1)
+    parameters = (
+        (_LOSS if kind == "regressor" else "") + first.rstrip("\n") + "\n"
+        + _CV_PARAMETERS
+        + "\n    solver :" + rest.rstrip() + "\n"
+        + (_CLASS_WEIGHT if kind == "classifier" else "")
+    )  # fmt: skip
+    name = "Classifier" if kind == "classifier" else "Regressor"
+    return (
+        _CV_SUMMARY[kind] + "\n    Parameters\n    ----------" + parameters
+        + _CV_ATTRIBUTES.rstrip() + "\n"
+        + (_CLASSES if kind == "classifier" else "")
+        + "\n    See Also\n    --------\n"
+        + f"    RegularizedMLP{name} : The estimator fitted along the paths.\n"
+        + "    sklearn.model_selection.GridSearchCV : Cold fits of every "
+        "candidate.\n    regularization_path : One path on one split.\n"
+        + _CV_NOTES + _CV_EXAMPLES[kind]
+    )  # fmt: skip
+
+
+CLASSIFIER_CV = _compose_cv("classifier")
+REGRESSOR_CV = _compose_cv("regressor")

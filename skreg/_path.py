@@ -114,7 +114,9 @@ class RegularizationPath:
         return axes
 
 
-def default_alphas(X, y, classifier, n_alphas=10, alpha_min_ratio=1e-3):
+def default_alphas(
+    X, y, classifier, n_alphas=10, alpha_min_ratio=1e-3, sample_weight=None
+):
     r"""A log-spaced grid from ``alpha_max`` down to ``alpha_min_ratio * alpha_max``.
 
     ``alpha_max = max |X_c^T Y_c|`` (centred inputs and targets, class
@@ -135,6 +137,10 @@ def default_alphas(X, y, classifier, n_alphas=10, alpha_min_ratio=1e-3):
         Number of penalty strengths.
     alpha_min_ratio : float, default=1e-3
         Ratio of the smallest to the largest strength.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Sample weights: ``alpha_max = max |X^T S (Y - Y_w)|`` with ``S`` the
+        diagonal of the weights and ``Y_w`` the weighted mean, so that
+        integer weights give the grid of the repeated samples.
 
     Returns
     -------
@@ -144,10 +150,13 @@ def default_alphas(X, y, classifier, n_alphas=10, alpha_min_ratio=1e-3):
     X = check_array(X, accept_sparse=["csr", "csc"], dtype=np.float64)
     Y = LabelBinarizer().fit_transform(y) if classifier else np.asarray(y, float)
     Y = Y.reshape(X.shape[0], -1)
-    # The centred targets sum to zero over the samples, so the column means of
-    # X drop out: X_c^T Y_c = X^T Y_c.  X is never centred, which would
-    # densify a sparse X (and copy a dense one).
-    correlation = np.asarray(X.T @ (Y - Y.mean(axis=0)))
+    weights = np.ones(X.shape[0]) if sample_weight is None else sample_weight
+    weights = np.asarray(weights, dtype=np.float64).reshape(-1, 1)
+    # The weighted centred targets sum to zero over the samples, so the
+    # weighted column means of X drop out: X_c^T S Y_c = X^T S Y_c.  X is
+    # never centred, which would densify a sparse X (and copy a dense one).
+    centred = Y - (weights * Y).sum(axis=0) / weights.sum()
+    correlation = np.asarray(X.T @ (weights * centred))
     alpha_max = float(np.abs(correlation).max())
     if alpha_max == 0:
         alpha_max = 1.0
@@ -262,15 +271,47 @@ def _split(estimator, X, y, validation_fraction, random_state):
     )
 
 
-def _fit_one(model, alpha, X_train, y_train, X_val, y_val):
-    # A network whose layer is all zero has zero gradient in every layer
-    # before it: a warm start could never revive it, so such a fit starts cold.
-    dead = hasattr(model, "coefs_") and any(not W.any() for W in model.coefs_)
+# A network whose outputs vary over the training data by less than this
+# (relative to their size) is constant: a strong L2 fit that shrank every
+# weight towards zero (say to 1e-5, outputs varying by 1e-8) sits at the
+# saddle point of the origin, where the gradient vanishes.
+COLLAPSED_SPREAD = 1e-6
+
+
+def fit_on_path(model, alpha, X, y, sample_weight=None):
+    """Fit ``model`` at ``alpha``, warm-started from its previous fit on the path.
+
+    A network whose layer is all zero has zero gradient in every layer before
+    it, and one whose weights all shrank to almost zero sits where the
+    gradient almost vanishes: a warm start could not leave either, so after
+    such a fit (see :func:`is_collapsed`) the next starts from a fresh
+    initialisation.  The first fits of a path are meant to be that strong, so
+    the warning of an empty network is not repeated for them (the path records
+    the zeros).
+    """
+    fresh = hasattr(model, "coefs_") and is_collapsed(model, X)
     with warnings.catch_warnings():
-        # a path starts where the network is empty, on purpose: n_nonzero
-        # reports it, so the warning meant for a single fit is not repeated
         warnings.simplefilter("ignore", EmptyNetworkWarning)
-        model.set_params(alpha=alpha, warm_start=not dead).fit(X_train, y_train)
+        model.set_params(alpha=alpha, warm_start=not fresh)
+        return model.fit(X, y, sample_weight=sample_weight)
+
+
+def is_collapsed(model, X):
+    """Whether the fitted ``model`` is a constant function a warm start cannot leave.
+
+    True when a layer's weights are all exactly zero, or when the outputs on
+    ``X`` vary by at most :data:`COLLAPSED_SPREAD` times their largest size
+    (at least 1).
+    """
+    if any(not W.any() for W in model.coefs_):
+        return True
+    outputs = model._forward_pass_fast(X)
+    spread = float(np.ptp(outputs, axis=0).max())
+    return spread <= COLLAPSED_SPREAD * max(1.0, float(np.abs(outputs).max()))
+
+
+def _fit_one(model, alpha, X_train, y_train, X_val, y_val):
+    fit_on_path(model, alpha, X_train, y_train)
     n_nonzero = [int(np.count_nonzero(W)) for W in model.coefs_]
     selected = np.flatnonzero(np.any(model.coefs_[0] != 0, axis=1))
     train = model.score(X_train, y_train)

@@ -1,0 +1,534 @@
+"""Cross-validated estimators: penalty and alpha chosen along warm-started paths.
+
+For every fold and penalty, one path of fits runs from the largest alpha to
+the smallest, each fit warm-started from the previous one
+(:func:`~skreg._path.fit_on_path`), and every fit is scored on the fold's
+held-out part.  The (penalty, alpha) with the best mean score, or the largest
+alpha within one standard error of it, is then refitted on all the data along
+the same path, and the fitted attributes of that plain estimator become the CV
+estimator's own, so that it predicts like one (as ``LassoCV`` does).
+
+The paths of different folds and penalties are independent: joblib runs them
+in parallel, with BLAS on one thread in every worker (two workers each
+running a two-thread BLAS on two cores would contend for them).  Warnings of
+the path fits are collected in the workers and summarised once.
+"""
+
+import copy
+import time
+import warnings
+from dataclasses import dataclass, field
+from numbers import Integral
+
+import numpy as np
+from joblib import Parallel, delayed, effective_n_jobs
+from sklearn.base import _fit_context, is_classifier
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import check_scoring, get_scorer_names
+from sklearn.model_selection import check_cv
+from sklearn.utils import _safe_indexing
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+
+from . import _docstrings
+from ._capacity import CapacityCurve
+from ._mlp import RegularizedMLPClassifier, RegularizedMLPRegressor
+from ._network import zero_fraction
+from ._path import default_alphas, fit_on_path
+from ._penalties import PENALTY_NAMES, Penalty, make_penalty
+from ._solvers import check_penalty_supported
+from ._utils.plotting import import_pyplot
+from ._utils.state import restore_state_on_error
+from ._utils.threads import blas_threads
+
+# An int ``alphas`` gives that many strengths from ``alpha_max`` (the weights
+# are all zero for a linear model with an L1 penalty) down to this fraction.
+ALPHA_MIN_RATIO = 1e-3
+
+# Parameters of the plain estimators that a CV estimator does not take:
+# it chooses alpha and penalty, and its alphas are numbers, never "evidence"
+# (which the two evidence parameters are about).
+_CHOSEN_PARAMETERS = ("alpha", "penalty", "evidence_tol", "evidence_max_updates")
+
+_CV_PARAMETER_CONSTRAINTS = {
+    "alphas": [Interval(Integral, 1, None, closed="left"), "array-like"],
+    "penalties": ["array-like"],
+    "cv": ["cv_object"],
+    "scoring": [StrOptions(set(get_scorer_names())), callable, None],
+    "selection": [StrOptions({"best", "one_se"})],
+    "n_jobs": [Integral, None],
+    "refit": ["boolean"],
+}
+
+
+def _cv_constraints(plain_class):
+    kept = {
+        name: constraint
+        for name, constraint in plain_class._parameter_constraints.items()
+        if name not in _CHOSEN_PARAMETERS
+    }
+    return {**kept, **_CV_PARAMETER_CONSTRAINTS}
+
+
+@dataclass
+class _PathRecord:
+    """What one path (one fold, one penalty) measured, one entry per alpha."""
+
+    test: np.ndarray
+    train: np.ndarray
+    n_iter: np.ndarray
+    zero_fraction: np.ndarray
+    fit_time: np.ndarray
+    caught: list = field(default_factory=list)  # (category, message) of warnings
+
+    @classmethod
+    def empty(cls, n_alphas):
+        return cls(*(np.full(n_alphas, np.nan) for _ in range(5)))
+
+    def repeated(self, n_alphas):
+        """The record of one fit standing for every alpha (no penalty)."""
+        columns = (self.test, self.train, self.n_iter)
+        columns += (self.zero_fraction, self.fit_time)
+        return _PathRecord(*(np.repeat(c, n_alphas) for c in columns), self.caught)
+
+
+def _subset(X, y, sample_weight, indices):
+    weights = None if sample_weight is None else sample_weight[indices]
+    return _safe_indexing(X, indices), _safe_indexing(y, indices), weights
+
+
+def _weighted(scorer, model, X, y, sample_weight):
+    if sample_weight is None:
+        return scorer(model, X, y)
+    return scorer(model, X, y, sample_weight=sample_weight)
+
+
+def _path_scores(model, alphas, data, split, scoring):
+    """Fit ``model`` along ``alphas`` on a fold's training part, scoring each fit."""
+    train = _subset(*data, split[0])
+    test = _subset(*data, split[1])
+    scorer = check_scoring(model, scoring)
+    record = _PathRecord.empty(len(alphas))
+    for k, alpha in enumerate(alphas):
+        start = time.perf_counter()
+        fit_on_path(model, alpha, *train)
+        record.fit_time[k] = time.perf_counter() - start
+        record.n_iter[k] = model.n_iter_
+        record.zero_fraction[k] = zero_fraction(model.coefs_)
+        record.test[k] = _weighted(scorer, model, *test)
+        record.train[k] = _weighted(scorer, model, *train)
+    return record
+
+
+def _run_path(model, alphas, data, split, scoring, one_thread):
+    """:func:`_path_scores` in a worker: its warnings are recorded, not shown.
+
+    A worker process would print every warning of its fits; the estimator
+    reports them once instead (see ``_report_warnings``).
+    """
+    with (
+        warnings.catch_warnings(record=True) as caught,
+        blas_threads(1 if one_thread else None),
+    ):
+        warnings.simplefilter("always")
+        record = _path_scores(model, alphas, data, split, scoring)
+    record.caught = [(w.category, str(w.message)) for w in caught]
+    return record
+
+
+def _report_warnings(caught, n_fits):
+    """One ConvergenceWarning for the path fits that stopped early; others once.
+
+    ``caught`` holds the (category, message) of every warning of ``n_fits``
+    fits along the paths.
+    """
+    n_stopped = sum(issubclass(category, ConvergenceWarning) for category, _ in caught)
+    if n_stopped:
+        warnings.warn(
+            f"{n_stopped} of the {n_fits} fits along the cross-validation paths "
+            "stopped before converging (their scores are those of the unconverged "
+            "fits); increase max_iter, or tol for a looser convergence.",
+            ConvergenceWarning,
+            stacklevel=5,  # the caller of fit, past scikit-learn's fit wrapper
+        )
+    others = {(c, m) for c, m in caught if not issubclass(c, ConvergenceWarning)}
+    for category, message in sorted(others, key=str):
+        warnings.warn(message, category, stacklevel=5)
+
+
+def _check_penalties(penalties, solver, l1_ratio):
+    """The penalties as a tuple, each checked against what the solver applies.
+
+    (A single penalty, not in a sequence, is refused by the parameter
+    validation, as not array-like.)
+    """
+    penalties = tuple(penalties)
+    if not penalties:
+        raise ValueError("penalties is empty: give at least one penalty.")
+    for penalty in penalties:
+        known = penalty is None or isinstance(penalty, Penalty)
+        if not (known or penalty in PENALTY_NAMES):
+            raise ValueError(
+                f"Unknown penalty {penalty!r} in penalties; each must be one of "
+                f"{', '.join(map(repr, PENALTY_NAMES))}, None or a penalty object."
+            )
+        check_penalty_supported(solver, make_penalty(penalty, l1_ratio), penalty)
+    if len(set(map(_penalty_key, penalties))) < len(penalties):
+        raise ValueError(f"penalties has repeated entries: {penalties!r}.")
+    return penalties
+
+
+def _penalty_key(penalty):
+    return penalty if penalty is None or isinstance(penalty, str) else id(penalty)
+
+
+def _check_alphas(alphas):
+    alphas = np.asarray(alphas, dtype=float).ravel()
+    if alphas.size == 0 or not np.all(np.isfinite(alphas)) or np.any(alphas < 0):
+        raise ValueError(
+            "alphas must be a positive int or a non-empty array of finite "
+            f"non-negative strengths; got {alphas!r}."
+        )
+    return np.unique(alphas)[::-1]  # decreasing: the order of the path
+
+
+def _fitted_state(estimator):
+    """Every attribute that fit set (the fitted model), not the parameters.
+
+    Fitted attributes end with "_" or are private ("_label_binarizer"); other
+    public names (the classifier's fixed ``loss``) are not fitted.
+    scikit-learn's callback attributes stay with the estimator they belong to.
+    """
+    params = estimator.get_params(deep=False)
+    return {
+        name: value
+        for name, value in vars(estimator).items()
+        if name not in params
+        and (name.startswith("_") or name.endswith("_"))
+        and "callback" not in name
+    }
+
+
+class _RegularizedMLPCVMixin:
+    """Fit, selection and refit shared by the two CV estimators.
+
+    Subclasses set ``_plain_class``, the estimator that the paths fit.
+    """
+
+    _plain_class = None
+
+    @property
+    def alpha(self):
+        """The chosen strength, ``alpha_`` (set by fit)."""
+        check_is_fitted(self, "alpha_")
+        return self.alpha_
+
+    @property
+    def penalty(self):
+        """The chosen penalty, ``penalty_`` (set by fit)."""
+        check_is_fitted(self, "penalty_")
+        return self.penalty_
+
+    def __sklearn_is_fitted__(self):
+        return hasattr(self, "coefs_")
+
+    @available_if(lambda estimator: False)
+    def partial_fit(self, X, y):
+        """Not offered: a CV estimator chooses alpha by full fits along paths.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,)
+            The targets.
+        """
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None, groups=None):
+        """Cross-validate every penalty along the alphas, then refit the chosen one.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The target values (class labels in classification, real numbers
+            in regression).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights, used by every fit and by the held-out scores.
+        groups : array-like of shape (n_samples,), default=None
+            Group labels of the samples, for a group splitter such as
+            :class:`~sklearn.model_selection.GroupKFold`.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator: the chosen ``penalty_`` and ``alpha_``, the
+            cross-validation scores and (with ``refit=True``) the fitted
+            attributes of the refitted plain estimator.
+        """
+        with restore_state_on_error(self):
+            return self._fit_cv(X, y, sample_weight, groups)
+
+    def _fit_cv(self, X, y, sample_weight, groups):
+        start = self._warm_start_state()
+        for name in list(_fitted_state(self)):
+            delattr(self, name)
+        X, y = self._check_cv_data(X, y)
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=float)
+        penalties = _check_penalties(self.penalties, self.solver, self.l1_ratio)
+        alphas = self._alpha_grid(X, y, sample_weight)
+        splits = list(
+            check_cv(self.cv, y, classifier=is_classifier(self)).split(X, y, groups)
+        )
+        data = (X, y, sample_weight)
+        records, n_fits = self._cross_validate(data, splits, alphas, penalties, start)
+        caught = [item for per_fold in records for r in per_fold for item in r.caught]
+        self._store_scores(alphas, penalties, records)
+        self._select()
+        if self.refit:
+            refit_caught, n_refit_fits = self._refit(data, start)
+            caught, n_fits = caught + refit_caught, n_fits + n_refit_fits
+        _report_warnings(caught, n_fits)
+        return self
+
+    def _warm_start_state(self):
+        """The refitted model of the previous fit, for ``warm_start=True``.
+
+        None (fresh starts) without ``warm_start`` or a previous refit.
+        """
+        if not (self.warm_start and hasattr(self, "coefs_")):
+            return None
+        return {name: getattr(self, name) for name in self._refitted_names}
+
+    def _check_cv_data(self, X, y):
+        X, y = validate_data(
+            self, X, y, accept_sparse=["csr", "csc"], multi_output=True,
+            y_numeric=not is_classifier(self), dtype=(np.float64, np.float32),
+        )  # fmt: skip
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        if is_classifier(self):
+            check_classification_targets(y)
+        return X, y
+
+    def _alpha_grid(self, X, y, sample_weight):
+        if isinstance(self.alphas, Integral):
+            return default_alphas(
+                X, y, is_classifier(self), self.alphas, ALPHA_MIN_RATIO, sample_weight
+            )
+        return _check_alphas(self.alphas)
+
+    def _plain(self, penalty, start=None, **params):
+        """A plain estimator with this one's parameters and ``penalty``."""
+        names = self._plain_class._get_param_names()
+        kept = {n: getattr(self, n) for n in names if n not in _CHOSEN_PARAMETERS}
+        model = self._plain_class(
+            **{**kept, "penalty": penalty, "verbose": False, **params}
+        )
+        if start is not None:  # a copy: the fits update some arrays in place
+            vars(model).update(copy.deepcopy(start))
+        return model
+
+    def _cross_validate(self, data, splits, alphas, penalties, start):
+        """Run every (fold, penalty) path, in parallel.
+
+        Returns the records of each penalty (one per fold) and the number of
+        fits.
+        """
+        one_thread = effective_n_jobs(self.n_jobs) > 1
+        tasks = [
+            (penalty, split, alphas if penalty is not None else alphas[:1])
+            for penalty in penalties
+            for split in splits
+        ]
+        run = delayed(_run_path)
+        records = Parallel(n_jobs=self.n_jobs)(
+            run(self._plain(p, start), path, data, split, self.scoring, one_thread)
+            for p, split, path in tasks
+        )
+        by_penalty = {}
+        for (penalty, _, path), record in zip(tasks, records, strict=True):
+            if len(path) < len(alphas):
+                record = record.repeated(len(alphas))
+            by_penalty.setdefault(_penalty_key(penalty), []).append(record)
+        n_fits = sum(len(path) for _, _, path in tasks)
+        return [by_penalty[_penalty_key(p)] for p in penalties], n_fits
+
+    def _store_scores(self, alphas, penalties, records):
+        self.alphas_ = alphas
+        self.penalties_ = penalties
+
+        def stacked(name):
+            return {
+                penalty: np.vstack([getattr(r, name) for r in per_fold])
+                for penalty, per_fold in zip(penalties, records, strict=True)
+            }
+
+        self.scores_ = stacked("test")
+        self.train_scores_ = stacked("train")
+        self.n_iter_path_ = {p: n.astype(int) for p, n in stacked("n_iter").items()}
+        self.cv_results_ = _cv_results(
+            alphas, penalties, self.scores_, self.train_scores_,
+            self.n_iter_path_, stacked("zero_fraction"), stacked("fit_time"),
+        )  # fmt: skip
+
+    def _select(self):
+        """The penalty with the best mean score, and its alpha by ``selection``."""
+        curves = [
+            CapacityCurve(
+                "alpha", self.alphas_, self.train_scores_[p].T, self.scores_[p].T
+            )
+            for p in self.penalties_
+        ]
+        best = [c.validation_scores_mean[c.best_index_] for c in curves]
+        chosen = int(np.argmax(best))  # the first of equal bests
+        curve = curves[chosen]
+        index = curve.one_se_index_ if self.selection == "one_se" else curve.best_index_
+        self.penalty_ = self.penalties_[chosen]
+        self.alpha_ = 0.0 if self.penalty_ is None else float(self.alphas_[index])
+        self.best_index_ = index
+        self.best_score_ = float(curve.validation_scores_mean[index])
+
+    def _refit(self, data, start):
+        """Fit the chosen penalty on all the data along the path down to alpha_.
+
+        The model that was scored is a path's, so the refit follows the same
+        path; its last fit warns (and reports to callbacks) as a plain fit.
+        """
+        X, y, sample_weight = data
+        path = [0.0] if self.penalty_ is None else self.alphas_[: self.best_index_ + 1]
+        model = self._plain(self.penalty_, start)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for alpha in path[:-1]:
+                fit_on_path(model, alpha, X, y, sample_weight)
+        model.set_params(verbose=self.verbose)
+        if getattr(self, "_skl_callbacks", None):
+            model.set_callbacks(*self._skl_callbacks)
+        fit_on_path(model, path[-1], X, y, sample_weight)
+        state = _fitted_state(model)
+        vars(self).update(state)
+        self._refitted_names = tuple(state)
+        return [(w.category, str(w.message)) for w in caught], len(path) - 1
+
+    def plot(self, ax=None):
+        """Plot the mean held-out score against alpha per penalty (needs matplotlib).
+
+        Each curve is the mean over the folds with a band of one standard
+        deviation; the chosen ``(penalty_, alpha_)`` is marked.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, default=None
+            Axes to draw on; a new figure is created when None.
+
+        Returns
+        -------
+        ax : matplotlib Axes
+            The axes drawn on.
+        """
+        check_is_fitted(self, "scores_")
+        if ax is None:
+            _, ax = import_pyplot().subplots()
+        for penalty in self.penalties_:
+            mean = self.scores_[penalty].mean(axis=0)
+            std = self.scores_[penalty].std(axis=0)
+            (line,) = ax.plot(self.alphas_, mean, marker="o", label=str(penalty))
+            ax.fill_between(
+                self.alphas_, mean - std, mean + std, color=line.get_color(), alpha=0.2
+            )
+        ax.plot(
+            self.alpha_ if self.penalty_ is not None else self.alphas_[0],
+            self.best_score_, marker="*", markersize=14, color="k", linestyle="",
+            label=f"chosen: {self.penalty_}, alpha={self.alpha_:.3g}",
+        )  # fmt: skip
+        ax.set(xscale="log", xlabel="alpha", ylabel=_score_label(self.scoring))
+        ax.legend()
+        return ax
+
+
+def _score_label(scoring):
+    return scoring if isinstance(scoring, str) else "held-out score"
+
+
+def _cv_results(alphas, penalties, test, train, n_iter, zeros, fit_time):
+    """One entry per (penalty, alpha) candidate; no penalty is one candidate."""
+    rows = [
+        (penalty, 0 if penalty is None else k)
+        for penalty in penalties
+        for k in ([0] if penalty is None else range(len(alphas)))
+    ]
+
+    def column(values, reduce):
+        return np.array([reduce(values[p][:, k]) for p, k in rows])
+
+    mean_test = column(test, np.mean)
+    results = {
+        "param_penalty": np.array([p for p, _ in rows], dtype=object),
+        "param_alpha": np.array([0.0 if p is None else alphas[k] for p, k in rows]),
+        "mean_test_score": mean_test,
+        "std_test_score": column(test, np.std),
+        "mean_train_score": column(train, np.mean),
+        "std_train_score": column(train, np.std),
+        "mean_n_iter": column(n_iter, np.mean),
+        "mean_zero_fraction": column(zeros, np.mean),
+        "mean_fit_time": column(fit_time, np.mean),
+    }
+    order = np.argsort(-np.nan_to_num(mean_test, nan=-np.inf), kind="stable")
+    results["rank_test_score"] = np.empty(len(rows), dtype=int)
+    results["rank_test_score"][order] = np.arange(1, len(rows) + 1)
+    results["params"] = [
+        {"penalty": p, "alpha": a}
+        for p, a in zip(results["param_penalty"], results["param_alpha"], strict=True)
+    ]
+    return results
+
+
+class RegularizedMLPClassifierCV(_RegularizedMLPCVMixin, RegularizedMLPClassifier):
+    __doc__ = _docstrings.CLASSIFIER_CV
+
+    _plain_class = RegularizedMLPClassifier
+    _parameter_constraints: dict = _cv_constraints(RegularizedMLPClassifier)
+
+    def __init__(
+        self, hidden_layer_sizes=(100,), activation="relu", *, alphas=10,
+        penalties=("l2",), cv=None, scoring=None, selection="best", n_jobs=None,
+        refit=True, solver="adam", l1_ratio=0.5, batch_size="auto",
+        learning_rate="constant", learning_rate_init=0.001, power_t=0.5,
+        max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False,
+        warm_start=False, momentum=0.9, nesterovs_momentum=True,
+        early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999,
+        epsilon=1e-8, n_iter_no_change=10, max_fun=15000, dropout=0.0,
+        class_weight=None,
+    ):  # fmt: skip
+        _set_parameters(self, locals())
+
+
+class RegularizedMLPRegressorCV(_RegularizedMLPCVMixin, RegularizedMLPRegressor):
+    __doc__ = _docstrings.REGRESSOR_CV
+
+    _plain_class = RegularizedMLPRegressor
+    _parameter_constraints: dict = _cv_constraints(RegularizedMLPRegressor)
+
+    def __init__(
+        self, loss="squared_error", hidden_layer_sizes=(100,), activation="relu", *,
+        alphas=10, penalties=("l2",), cv=None, scoring=None, selection="best",
+        n_jobs=None, refit=True, solver="adam", l1_ratio=0.5, batch_size="auto",
+        learning_rate="constant", learning_rate_init=0.001, power_t=0.5,
+        max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False,
+        warm_start=False, momentum=0.9, nesterovs_momentum=True,
+        early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999,
+        epsilon=1e-8, n_iter_no_change=10, max_fun=15000, dropout=0.0,
+    ):  # fmt: skip
+        _set_parameters(self, locals())
+
+
+def _set_parameters(estimator, arguments):
+    """Store every constructor argument unchanged, as scikit-learn requires."""
+    for name in estimator._get_param_names():
+        setattr(estimator, name, arguments[name])

@@ -1,0 +1,436 @@
+"""RegularizedMLPClassifierCV and RegularizedMLPRegressorCV: paths, choice, refit.
+
+Oracles: scikit-learn's Ridge and Lasso fitted on every fold (a network
+without hidden layers is a linear model), the one-standard-error rule worked
+out from ``scores_`` by hand, and a plain estimator refitted along the same
+path.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.base import clone
+from sklearn.datasets import load_diabetes, load_digits, make_regression
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.linear_model import Lasso, Ridge
+from sklearn.metrics import mean_squared_error
+from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skreg import (
+    RegularizedMLPClassifier,
+    RegularizedMLPClassifierCV,
+    RegularizedMLPRegressor,
+    RegularizedMLPRegressorCV,
+    regularization_path,
+)
+from skreg._path import default_alphas, fit_on_path, is_collapsed
+
+ALPHAS = [300.0, 30.0, 3.0, 0.3]
+
+# The oracle fits ask L-BFGS for tol=1e-10, where some line searches end on
+# rounding ("ABNORMAL"); the warnings' own tests record them explicitly.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+@pytest.fixture(scope="module")
+def diabetes():
+    X, y = load_diabetes(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    return X, (y - y.mean()) / y.std()
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return X / 16.0, y
+
+
+def _linear_cv(**params):
+    return RegularizedMLPRegressorCV(
+        hidden_layer_sizes=(), solver="lbfgs", tol=1e-10, alphas=ALPHAS,
+        cv=KFold(5, shuffle=True, random_state=0), **params,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def linear_cv(diabetes):
+    return _linear_cv().fit(*diabetes)
+
+
+# ------------------------------------------------------------- the oracle
+def test_every_fold_score_is_that_of_ridge(linear_cv, diabetes):
+    X, y = diabetes
+    folds = KFold(5, shuffle=True, random_state=0).split(X)
+    expected = np.array(
+        [
+            [Ridge(alpha=a).fit(X[tr], y[tr]).score(X[te], y[te]) for a in ALPHAS]
+            for tr, te in folds
+        ]
+    )
+    assert_array_equal(linear_cv.alphas_, ALPHAS)
+    assert linear_cv.scores_["l2"].shape == (5, 4)
+    assert_allclose(linear_cv.scores_["l2"], expected, atol=1e-6)
+    assert linear_cv.alpha_ == ALPHAS[int(np.argmax(expected.mean(axis=0)))]
+    assert linear_cv.penalty_ == "l2"
+
+
+def test_refit_coefficients_are_those_of_ridge(linear_cv, diabetes):
+    X, y = diabetes
+    ridge = Ridge(alpha=linear_cv.alpha_).fit(X, y)
+    assert_allclose(linear_cv.coefs_[0].ravel(), ridge.coef_, atol=1e-6)
+    assert_allclose(linear_cv.intercepts_[0], ridge.intercept_, atol=1e-6)
+    assert_allclose(linear_cv.predict(X), ridge.predict(X), atol=1e-6)
+    assert linear_cv.score(X, y) == pytest.approx(ridge.score(X, y), abs=1e-9)
+
+
+def test_l1_fold_scores_are_those_of_lasso(diabetes):
+    # skreg's (1/2 sum (y - f)^2 + alpha |W|) / n is Lasso's at alpha / n
+    X, y = diabetes
+    alphas = [30.0, 3.0, 0.3]
+    cv = KFold(3, shuffle=True, random_state=1)
+    est = RegularizedMLPRegressorCV(
+        hidden_layer_sizes=(), solver="lbfgs", tol=1e-12, alphas=alphas,
+        penalties=("l1",), cv=cv,
+    ).fit(X, y)  # fmt: skip
+    for fold, (tr, te) in enumerate(cv.split(X)):
+        for k, alpha in enumerate(alphas):
+            lasso = Lasso(alpha=alpha / len(tr), tol=1e-12, max_iter=100_000)
+            score = lasso.fit(X[tr], y[tr]).score(X[te], y[te])
+            assert est.scores_["l1"][fold, k] == pytest.approx(score, abs=1e-6)
+
+
+def test_a_scoring_string_is_used_for_the_held_out_scores(diabetes):
+    X, y = diabetes
+    est = _linear_cv(scoring="neg_mean_squared_error").fit(X, y)
+    folds = KFold(5, shuffle=True, random_state=0).split(X)
+    for fold, (tr, te) in enumerate(folds):
+        ridge = Ridge(alpha=ALPHAS[1]).fit(X[tr], y[tr])
+        error = mean_squared_error(y[te], ridge.predict(X[te]))
+        assert est.scores_["l2"][fold, 1] == pytest.approx(-error, abs=1e-6)
+
+
+# ---------------------------------------------------------------- choice
+def _one_se_alpha(scores, alphas):
+    mean = scores.mean(axis=0)
+    best = int(np.argmax(mean))
+    standard_error = scores[:, best].std(ddof=0) / np.sqrt(scores.shape[0])
+    return alphas[int(np.flatnonzero(mean >= mean[best] - standard_error)[0])]
+
+
+def test_one_se_chooses_the_largest_alpha_within_one_standard_error(diabetes):
+    X, y = diabetes
+    alphas = np.geomspace(3000, 0.3, 9)
+    best = _linear_cv(selection="best").set_params(alphas=alphas).fit(X, y)
+    one_se = clone(best).set_params(selection="one_se").fit(X, y)
+    scores = one_se.scores_["l2"]
+    assert_allclose(scores, best.scores_["l2"])
+    assert one_se.alpha_ == _one_se_alpha(scores, one_se.alphas_)
+    # on these data the rule picks a strictly stronger penalty than the best
+    assert one_se.alpha_ > best.alpha_
+    assert one_se.best_score_ == pytest.approx(scores.mean(axis=0)[one_se.best_index_])
+    ridge = Ridge(alpha=one_se.alpha_).fit(X, y)
+    assert_allclose(one_se.coefs_[0].ravel(), ridge.coef_, atol=1e-6)
+
+
+@pytest.fixture(scope="module")
+def sparse_truth():
+    X, y = make_regression(
+        n_samples=80, n_features=40, n_informative=3, noise=1.0, random_state=0
+    )
+    return StandardScaler().fit_transform(X), (y - y.mean()) / y.std()
+
+
+def test_the_penalty_with_the_best_mean_score_wins(sparse_truth):
+    X, y = sparse_truth
+    est = RegularizedMLPRegressorCV(
+        hidden_layer_sizes=(), solver="lbfgs", tol=1e-10, alphas=[10.0, 1.0, 0.1],
+        penalties=("l2", "l1"), cv=KFold(4, shuffle=True, random_state=0),
+    ).fit(X, y)  # fmt: skip
+    best = {p: est.scores_[p].mean(axis=0).max() for p in ("l2", "l1")}
+    assert best["l1"] > best["l2"]  # three informative features of forty
+    assert est.penalty_ == "l1"
+    assert est.best_score_ == pytest.approx(best["l1"])
+    assert est.penalty == "l1" and est.alpha == est.alpha_
+    assert est.sparsity_[0] > 0.5  # the refitted lasso is sparse
+    # the same data with l2 alone: l2 wins by default
+    only_l2 = clone(est).set_params(penalties=("l2",)).fit(X, y)
+    assert only_l2.penalty_ == "l2"
+
+
+def test_cv_results_rank_every_candidate(sparse_truth):
+    X, y = sparse_truth
+    est = RegularizedMLPRegressorCV(
+        hidden_layer_sizes=(), solver="lbfgs", alphas=[10.0, 1.0],
+        penalties=(None, "l2", "l1"), cv=3,
+    ).fit(X, y)  # fmt: skip
+    results = est.cv_results_
+    assert list(results["param_penalty"]) == [None, "l2", "l2", "l1", "l1"]
+    assert_array_equal(results["param_alpha"], [0.0, 10.0, 1.0, 10.0, 1.0])
+    assert_allclose(results["mean_test_score"][1:3], est.scores_["l2"].mean(axis=0))
+    order = np.argsort(-results["mean_test_score"], kind="stable")
+    assert_array_equal(results["rank_test_score"][order], np.arange(1, 6))
+    assert results["params"][3] == {"penalty": "l1", "alpha": 10.0}
+    # no penalty: one fit per fold, the same for every alpha
+    assert_array_equal(est.scores_[None][:, 0], est.scores_[None][:, 1])
+    zeros = results["mean_zero_fraction"]
+    assert np.all(zeros[3:] >= zeros[1:3])
+
+
+# -------------------------------------------------------------- networks
+def test_a_network_on_digits_in_two_jobs(digits):
+    X, y = digits
+    est = RegularizedMLPClassifierCV(
+        hidden_layer_sizes=(32,), solver="adam", alphas=5, cv=3, n_jobs=2,
+        random_state=0,
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        # the strongest alphas take more than max_iter=200 epochs, on purpose
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(X, y)
+    assert est.scores_["l2"].shape == (3, 5)
+    assert_allclose(est.alphas_, default_alphas(X, y, True, 5))
+    assert est.predict(X).shape == y.shape
+    assert est.predict_proba(X).shape == (len(y), 10)
+    assert est.score(X, y) > 0.9
+    assert est.feature_importances_.shape == (64,)
+    # warm starts: after the first alphas the fits stop early
+    n_iter = est.n_iter_path_["l2"]
+    assert n_iter[:, -1].mean() < n_iter[:, 0].mean()
+
+
+def test_parallel_paths_give_the_sequential_results(digits):
+    X, y = digits[0][:400], digits[1][:400]
+    params = dict(
+        hidden_layer_sizes=(8,), solver="lbfgs", alphas=3, cv=3, max_iter=30,
+        random_state=0, penalties=("l2", "l1"),
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        one = RegularizedMLPClassifierCV(**params, n_jobs=1).fit(X, y)
+        two = RegularizedMLPClassifierCV(**params, n_jobs=2).fit(X, y)
+    for penalty in ("l2", "l1"):
+        assert_array_equal(one.scores_[penalty], two.scores_[penalty])
+    assert_array_equal(one.coefs_[0], two.coefs_[0])
+
+
+def test_the_refit_is_the_plain_estimator_along_the_same_path(digits):
+    X, y = digits[0][:300], digits[1][:300]
+    est = RegularizedMLPClassifierCV(
+        hidden_layer_sizes=(8,), solver="lbfgs", alphas=[30.0, 3.0, 0.3],
+        cv=3, max_iter=200, random_state=0,
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(X, y)
+        plain = RegularizedMLPClassifier(
+            hidden_layer_sizes=(8,), solver="lbfgs", max_iter=200, random_state=0
+        )
+        for alpha in est.alphas_[: est.best_index_ + 1]:
+            fit_on_path(plain, alpha, X, y)
+    for W, V in zip(est.coefs_, plain.coefs_, strict=True):
+        assert_array_equal(W, V)
+    assert_array_equal(est.predict_proba(X), plain.predict_proba(X))
+    assert_array_equal(est.classes_, plain.classes_)
+    assert est.n_iter_ == plain.n_iter_
+
+
+def test_path_warnings_are_summarised_once(digits):
+    X, y = digits[0][:300], digits[1][:300]
+    est = RegularizedMLPClassifierCV(
+        hidden_layer_sizes=(8,), solver="adam", alphas=3, cv=3, max_iter=3,
+        n_jobs=2, random_state=0,
+    )  # fmt: skip
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        est.fit(X, y)
+    summaries = [w for w in caught if "cross-validation paths" in str(w.message)]
+    assert len(summaries) == 1
+    assert issubclass(summaries[0].category, ConvergenceWarning)
+    # 9 path fits and 2 fits of the refit's path before the last all stop
+    # at max_iter=3; the last fit of the refit warns on its own
+    assert str(summaries[0].message).startswith(f"{9 + est.best_index_} of the ")
+    assert summaries[0].filename == __file__
+    assert len(caught) <= 2
+
+
+# ------------------------------------------------- collapse and restarts
+def test_a_path_restarts_after_a_strong_l2_fit_collapsed_the_network():
+    # At alpha_max an L2 network shrinks to weights near 1e-5, whose gradient
+    # almost vanishes: warm-started, L-BFGS would stop there at once.
+    X, y = make_regression(n_samples=200, n_features=10, random_state=0)
+    X, y = StandardScaler().fit_transform(X), (y - y.mean()) / y.std()
+    model = RegularizedMLPRegressor(
+        hidden_layer_sizes=(10,), solver="lbfgs", max_iter=100, random_state=0
+    )
+    fit_on_path(model, 1e4, X, y)
+    assert is_collapsed(model, X)
+    fit_on_path(model, 0.1, X, y)
+    assert model.n_iter_ > 1
+    assert model.score(X, y) > 0.9
+    assert not is_collapsed(model, X)
+    path = regularization_path(model, X, y, alphas=[1e4, 0.1], random_state=0)
+    assert path.validation_scores[-1] > 0.8
+
+
+def test_is_collapsed_sees_an_empty_layer():
+    X, y = make_regression(n_samples=50, n_features=4, random_state=0)
+    model = RegularizedMLPRegressor(
+        hidden_layer_sizes=(3,), solver="lbfgs", random_state=0
+    ).fit(X, y / y.std())
+    assert not is_collapsed(model, X)
+    model.coefs_[1][:] = 0
+    assert is_collapsed(model, X)
+
+
+def test_integer_weights_give_the_alpha_grid_of_repeated_rows(digits):
+    X, y = digits[0][:100], digits[1][:100]
+    weights = np.random.default_rng(0).integers(0, 4, size=100)
+    repeated = default_alphas(X.repeat(weights, axis=0), y.repeat(weights), True, 6)
+    weighted = default_alphas(X, y, True, 6, sample_weight=weights)
+    assert_allclose(weighted, repeated, rtol=1e-12)
+
+
+# ---------------------------------------------------- the scikit-learn API
+def test_alpha_and_penalty_are_not_parameters():
+    params = RegularizedMLPRegressorCV().get_params()
+    for name in ("alpha", "penalty", "evidence_tol", "evidence_max_updates"):
+        assert name not in params
+    plain = set(RegularizedMLPRegressor().get_params())
+    assert plain - set(params) == {
+        "alpha", "penalty", "evidence_tol", "evidence_max_updates",
+    }  # fmt: skip
+    assert not hasattr(RegularizedMLPRegressorCV(), "alpha")  # not fitted yet
+    assert not hasattr(RegularizedMLPClassifierCV(solver="adam"), "partial_fit")
+
+
+@pytest.mark.parametrize(
+    "penalties, message",
+    [
+        ("l2", "'penalties' parameter .* must be an array-like"),
+        ((), "is empty"),
+        (("l2", "ridge"), "Unknown penalty 'ridge'"),
+        (("l2", "l2"), "repeated"),
+        (("l2", "l0"), "penalty='l0'.*solver='lbfgs'"),
+    ],
+)
+def test_bad_penalties_are_rejected(diabetes, penalties, message):
+    X, y = diabetes
+    est = _linear_cv(penalties=penalties)
+    with pytest.raises(ValueError, match=message):
+        est.fit(X, y)
+
+
+@pytest.mark.parametrize("alphas", [[1.0, -1.0], [], [np.nan], 0, 1.5])
+def test_bad_alphas_are_rejected(diabetes, alphas):
+    with pytest.raises(ValueError):
+        _linear_cv().set_params(alphas=alphas).fit(*diabetes)
+
+
+def test_refit_false_keeps_the_scores_only(diabetes):
+    est = _linear_cv(refit=False).fit(*diabetes)
+    assert est.scores_["l2"].shape == (5, 4)
+    assert not hasattr(est, "coefs_")
+    with pytest.raises(NotFittedError):
+        est.predict(diabetes[0])
+
+
+def test_a_second_fit_forgets_the_first(diabetes):
+    est = _linear_cv().fit(*diabetes)
+    est.set_params(refit=False).fit(*diabetes)
+    assert not hasattr(est, "coefs_")  # no stale model from the first fit
+
+
+def test_warm_start_starts_every_path_from_the_previous_fit(diabetes):
+    X, y = diabetes
+    est = _linear_cv(warm_start=True).fit(X, y)
+    first = est.n_iter_path_["l2"][:, 0].copy()
+    est.fit(X, y)
+    # the refitted model at alpha_ is close to every fold's optimum at 300
+    assert np.all(est.n_iter_path_["l2"][:, 0] < first)
+    cold = clone(est).fit(X, y).scores_["l2"][:, 0]
+    assert_allclose(est.scores_["l2"][:, 0], cold, atol=1e-6)
+
+
+def test_groups_reach_the_splitter(diabetes):
+    X, y = diabetes
+    groups = np.arange(len(y)) % 4
+    est = RegularizedMLPRegressorCV(
+        hidden_layer_sizes=(), solver="lbfgs", tol=1e-12, alphas=[3.0],
+        cv=GroupKFold(4),
+    ).fit(X, y, groups=groups)  # fmt: skip
+    for fold, (tr, te) in enumerate(GroupKFold(4).split(X, y, groups)):
+        ridge = Ridge(alpha=3.0).fit(X[tr], y[tr])
+        assert est.scores_["l2"][fold, 0] == pytest.approx(
+            ridge.score(X[te], y[te]), abs=1e-6
+        )
+
+
+def test_an_int_cv_is_stratified_for_the_classifier(digits):
+    X, y = digits[0][:200], digits[1][:200]
+    est = RegularizedMLPClassifierCV(
+        hidden_layer_sizes=(), solver="lbfgs", alphas=[1.0], cv=4, random_state=0
+    ).fit(X, y)  # fmt: skip
+    for fold, (tr, te) in enumerate(StratifiedKFold(4).split(X, y)):
+        plain = RegularizedMLPClassifier(
+            hidden_layer_sizes=(), solver="lbfgs", alpha=1.0, random_state=0
+        ).fit(X[tr], y[tr])
+        assert est.scores_["l2"][fold, 0] == plain.score(X[te], y[te])
+
+
+def test_plot_marks_the_chosen_candidate(sparse_truth):
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    X, y = sparse_truth
+    est = RegularizedMLPRegressorCV(
+        hidden_layer_sizes=(), solver="lbfgs", alphas=[10.0, 1.0, 0.1],
+        penalties=("l2", "l1"), cv=3,
+    ).fit(X, y)  # fmt: skip
+    ax = est.plot()
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    assert {"l2", "l1"} <= set(lines)
+    chosen = [line for label, line in lines.items() if label.startswith("chosen")]
+    assert chosen[0].get_xdata()[0] == est.alpha_
+    assert chosen[0].get_ydata()[0] == pytest.approx(est.best_score_)
+    assert ax.get_xscale() == "log"
+
+
+def test_callbacks_observe_the_last_fit_of_the_refit(digits):
+    callback = pytest.importorskip("sklearn.callback")
+    X, y = digits[0][:200], digits[1][:200]
+    monitor = callback.ScoringMonitor(scoring="accuracy")
+    est = RegularizedMLPClassifierCV(
+        hidden_layer_sizes=(8,), solver="lbfgs", alphas=[10.0, 1.0], cv=3,
+        max_iter=20, random_state=0,
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.set_callbacks(monitor).fit(X, y)
+    frame = monitor.get_logs().data_as_pandas
+    depth = frame["task_id_path"].map(len)
+    scores = frame[depth == depth.max()]["accuracy"].to_numpy()
+    assert len(scores) == est.n_iter_
+    assert scores[-1] == pytest.approx(est.score(X, y))
+
+
+# ------------------------------------------------ scikit-learn's checks
+def _check_instances():
+    # The checks' tiny data sets: a small network, two alphas, Adam (whose
+    # full-batch steps on these few rows make weights and repeats agree).
+    for penalties in (("l2",), (None, "group_lasso")):
+        for Estimator in (RegularizedMLPClassifierCV, RegularizedMLPRegressorCV):
+            yield Estimator(
+                hidden_layer_sizes=(20,), alphas=[1.0, 0.1], penalties=penalties,
+                cv=3, max_iter=200, random_state=0,
+            )  # fmt: skip
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@parametrize_with_checks(list(_check_instances()))
+def test_sklearn_compatible_cv_estimator(estimator, check):
+    check(estimator)

@@ -47,6 +47,15 @@ from ._utils.threads import blas_threads
 # are all zero for a linear model with an L1 penalty) down to this fraction.
 ALPHA_MIN_RATIO = 1e-3
 
+# path_max_iter="auto": a warm-started fit along a path gets max_iter divided
+# by this.  Adam: on digits ((64,), max_iter=100, 8 alphas, 5 folds) a tenth
+# gave the held-out accuracy of cold fits (0.974) in 3.2 times less time, a
+# fifth 2.5 times, no cap 0.9 times (benchmarks/cv.py).  L-BFGS, whose warm
+# starts converge faster: a quarter keeps linear models exact (diabetes needs
+# at most 30 of 200 iterations) and, on the study's digits networks (100
+# iterations), the L1 and elastic-net scores within 0.01 of uncapped paths.
+AUTO_PATH_DIVISORS = {"sgd": 10, "adam": 10, "lbfgs": 4}
+
 # Parameters of the plain estimators that a CV estimator does not take:
 # it chooses alpha and penalty, and its alphas are numbers, never "evidence"
 # (which the two evidence parameters are about).
@@ -60,6 +69,11 @@ _CV_PARAMETER_CONSTRAINTS = {
     "selection": [StrOptions({"best", "one_se"})],
     "n_jobs": [Integral, None],
     "refit": ["boolean"],
+    "path_max_iter": [
+        Interval(Integral, 1, None, closed="left"),
+        StrOptions({"auto"}),
+        None,
+    ],
 }
 
 
@@ -105,7 +119,7 @@ def _weighted(scorer, model, X, y, sample_weight):
     return scorer(model, X, y, sample_weight=sample_weight)
 
 
-def _path_scores(model, alphas, data, split, scoring):
+def _path_scores(model, alphas, data, split, scoring, warm_max_iter):
     """Fit ``model`` along ``alphas`` on a fold's training part, scoring each fit."""
     train = _subset(*data, split[0])
     test = _subset(*data, split[1])
@@ -113,7 +127,7 @@ def _path_scores(model, alphas, data, split, scoring):
     record = _PathRecord.empty(len(alphas))
     for k, alpha in enumerate(alphas):
         start = time.perf_counter()
-        fit_on_path(model, alpha, *train)
+        fit_on_path(model, alpha, *train, warm_max_iter=warm_max_iter)
         record.fit_time[k] = time.perf_counter() - start
         record.n_iter[k] = model.n_iter_
         record.zero_fraction[k] = zero_fraction(model.coefs_)
@@ -122,7 +136,7 @@ def _path_scores(model, alphas, data, split, scoring):
     return record
 
 
-def _run_path(model, alphas, data, split, scoring, one_thread):
+def _run_path(model, alphas, data, split, scoring, warm_max_iter, one_thread):
     """:func:`_path_scores` in a worker: its warnings are recorded, not shown.
 
     A worker process would print every warning of its fits; the estimator
@@ -133,7 +147,7 @@ def _run_path(model, alphas, data, split, scoring, one_thread):
         blas_threads(1 if one_thread else None),
     ):
         warnings.simplefilter("always")
-        record = _path_scores(model, alphas, data, split, scoring)
+        record = _path_scores(model, alphas, data, split, scoring, warm_max_iter)
     record.caught = [(w.category, str(w.message)) for w in caught]
     return record
 
@@ -323,6 +337,17 @@ class _RegularizedMLPCVMixin:
             )
         return _check_alphas(self.alphas)
 
+    def _warm_max_iter(self):
+        """The budget of a warm-started fit along a path (None: ``max_iter``).
+
+        "auto" caps the epochs of "sgd" and "adam", whose fits rarely meet
+        ``tol`` within ``max_iter`` warm-started or not; L-BFGS's warm starts
+        converge by ``tol`` in few iterations, and are left to do so.
+        """
+        if self.path_max_iter != "auto":
+            return self.path_max_iter
+        return max(1, self.max_iter // AUTO_PATH_DIVISORS[self.solver])
+
     def _plain(self, penalty, start=None, **params):
         """A plain estimator with this one's parameters and ``penalty``."""
         names = self._plain_class._get_param_names()
@@ -347,10 +372,12 @@ class _RegularizedMLPCVMixin:
             for split in splits
         ]
         run = delayed(_run_path)
+        budget = self._warm_max_iter()
         records = Parallel(n_jobs=self.n_jobs)(
-            run(self._plain(p, start), path, data, split, self.scoring, one_thread)
+            run(self._plain(p, start), path, data, split, self.scoring, budget,
+                one_thread)
             for p, split, path in tasks
-        )
+        )  # fmt: skip
         by_penalty = {}
         for (penalty, _, path), record in zip(tasks, records, strict=True):
             if len(path) < len(alphas):
@@ -406,7 +433,10 @@ class _RegularizedMLPCVMixin:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             for alpha in path[:-1]:
-                fit_on_path(model, alpha, X, y, sample_weight)
+                fit_on_path(
+                    model, alpha, X, y, sample_weight,
+                    warm_max_iter=self._warm_max_iter(),
+                )  # fmt: skip
         model.set_params(verbose=self.verbose)
         if getattr(self, "_skl_callbacks", None):
             model.set_callbacks(*self._skl_callbacks)
@@ -498,8 +528,9 @@ class RegularizedMLPClassifierCV(_RegularizedMLPCVMixin, RegularizedMLPClassifie
     def __init__(
         self, hidden_layer_sizes=(100,), activation="relu", *, alphas=10,
         penalties=("l2",), cv=None, scoring=None, selection="best", n_jobs=None,
-        refit=True, solver="adam", l1_ratio=0.5, batch_size="auto",
-        learning_rate="constant", learning_rate_init=0.001, power_t=0.5,
+        refit=True, path_max_iter="auto", solver="adam", l1_ratio=0.5,
+        batch_size="auto", learning_rate="constant", learning_rate_init=0.001,
+        power_t=0.5,
         max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False,
         warm_start=False, momentum=0.9, nesterovs_momentum=True,
         early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999,
@@ -518,8 +549,9 @@ class RegularizedMLPRegressorCV(_RegularizedMLPCVMixin, RegularizedMLPRegressor)
     def __init__(
         self, loss="squared_error", hidden_layer_sizes=(100,), activation="relu", *,
         alphas=10, penalties=("l2",), cv=None, scoring=None, selection="best",
-        n_jobs=None, refit=True, solver="adam", l1_ratio=0.5, batch_size="auto",
-        learning_rate="constant", learning_rate_init=0.001, power_t=0.5,
+        n_jobs=None, refit=True, path_max_iter="auto", solver="adam", l1_ratio=0.5,
+        batch_size="auto", learning_rate="constant", learning_rate_init=0.001,
+        power_t=0.5,
         max_iter=200, shuffle=True, random_state=None, tol=1e-4, verbose=False,
         warm_start=False, momentum=0.9, nesterovs_momentum=True,
         early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999,

@@ -403,6 +403,16 @@ _CV_PARAMETERS = """
         Refit the chosen penalty and alpha on all the data.  Without it only
         the cross-validation results are kept and the estimator cannot
         predict.
+
+    path_max_iter : int, "auto" or None, default="auto"
+        The largest number of epochs (iterations) of a warm-started fit along
+        a path, which continues the previous alpha's fit.  The first fit of a
+        path, a fit after a fresh restart and the last fit of the refit, at
+        ``alpha_``, get ``max_iter``.  "auto" is ``max_iter // 10`` for "sgd"
+        and "adam" (whose fits seldom meet ``tol`` within ``max_iter``, warm
+        or cold) and no cap for "lbfgs" (whose warm starts meet ``tol``
+        quickly); None never caps.  A capped fit that reaches its cap does not
+        warn.
 """
 
 _CV_WARM_START = """

@@ -4,6 +4,7 @@ import warnings
 
 import numpy as np
 from sklearn.base import clone, is_classifier
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.validation import check_array
@@ -278,7 +279,16 @@ def _split(estimator, X, y, validation_fraction, random_state):
 COLLAPSED_SPREAD = 1e-6
 
 
-def fit_on_path(model, alpha, X, y, sample_weight=None):
+# The warnings of a fit that used up its iteration budget (the mini-batch
+# trainer's and L-BFGS-B's status 1): for a capped warm-started fit that is
+# the plan, not a failure to converge.
+_BUDGET_REACHED = (
+    r"Stochastic Optimizer: Maximum iterations"
+    r"|lbfgs failed to converge after \d+ iteration\(s\) \(status=1\)"
+)
+
+
+def fit_on_path(model, alpha, X, y, sample_weight=None, *, warm_max_iter=None):
     """Fit ``model`` at ``alpha``, warm-started from its previous fit on the path.
 
     A network whose layer is all zero has zero gradient in every layer before
@@ -288,12 +298,59 @@ def fit_on_path(model, alpha, X, y, sample_weight=None):
     initialisation.  The first fits of a path are meant to be that strong, so
     the warning of an empty network is not repeated for them (the path records
     the zeros).
+
+    A hidden unit whose outgoing weights are all zero gets no gradient on
+    its incoming weights, which a sparse penalty then keeps at zero too: it
+    could never come back, though a weaker penalty might want it.  Before a
+    warm start such units get fresh incoming weights
+    (:func:`revive_unreachable_units`); the function is unchanged, and their
+    outgoing weights enter again if the weaker penalty lets them, as a zero
+    weight enters a lasso path.
+
+    ``warm_max_iter``, when given, caps the epochs (iterations) of a
+    warm-started fit, which continues the previous one; a fresh start gets
+    the model's ``max_iter``.  A capped fit that reaches its cap does not warn.
     """
-    fresh = hasattr(model, "coefs_") and is_collapsed(model, X)
+    fresh = not hasattr(model, "coefs_") or is_collapsed(model, X)
+    if not fresh:
+        revive_unreachable_units(model)
+    full = model.max_iter
+    capped = not fresh and warm_max_iter is not None and warm_max_iter < full
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", EmptyNetworkWarning)
-        model.set_params(alpha=alpha, warm_start=not fresh)
-        return model.fit(X, y, sample_weight=sample_weight)
+        if capped:
+            warnings.filterwarnings("ignore", _BUDGET_REACHED, ConvergenceWarning)
+        model.set_params(
+            alpha=alpha, warm_start=not fresh,
+            max_iter=warm_max_iter if capped else full,
+        )  # fmt: skip
+        try:
+            return model.fit(X, y, sample_weight=sample_weight)
+        finally:
+            model.set_params(max_iter=full)
+
+
+def revive_unreachable_units(model):
+    """Draw fresh incoming weights for the hidden units that reach nothing.
+
+    A unit whose outgoing weights (its row of the next ``coefs_``) are all
+    exactly zero does not change the network's output, so new incoming
+    weights, drawn as at initialisation from the model's random state, leave
+    the function as it is while making the unit trainable again.
+
+    Returns
+    -------
+    n_revived : int
+        The number of units given new incoming weights.
+    """
+    n_revived = 0
+    for W_in, W_out in zip(model.coefs_[:-1], model.coefs_[1:], strict=True):
+        unreachable = ~W_out.any(axis=1)
+        if unreachable.any():
+            fresh, _ = model._init_coef(*W_in.shape, W_in.dtype)
+            W_in[:, unreachable] = fresh[:, unreachable]  # in place: views of a fit
+            n_revived += int(unreachable.sum())
+    return n_revived
 
 
 def is_collapsed(model, X):

@@ -275,6 +275,40 @@ def test_run_study_rows():
     )
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_the_study_rows_are_those_of_the_cv_estimators():
+    dataset = _cli_data.load_builtin("iris")
+    alphas = (0.1, 1.0, 10.0)
+    penalties = (None, "l2", "l0")
+    result = _study.run_study(dataset, alphas, penalties=penalties, cv=3,
+                              refit_best=False)  # fmt: skip
+    assert _study.study_groups(penalties) == [((None, "l2"), 0.0), (("l0",), 0.0)]
+    splits = _study.make_cv("classification", 3, 0)
+    rows = {(row.penalty, row.alpha): row for row in result.rows}
+    for group in _study.study_groups(penalties):
+        estimator = _study.make_cv_estimator(
+            "classification", group[0], alphas, splits, 0
+        ).fit(dataset.X, dataset.y)
+        cv_estimator = estimator[-1]
+        for k, penalty in enumerate(cv_estimator.cv_results_["param_penalty"]):
+            alpha = float(cv_estimator.cv_results_["param_alpha"][k])
+            mean = cv_estimator.cv_results_["mean_test_score"][k]
+            assert rows[penalty, alpha].test_mean == mean
+    # the one-SE choice: the largest alpha of the best penalty within one
+    # standard error (std / sqrt(folds)) of the best
+    # of the best penalty (equal best means: the largest alpha's std, as in
+    # the CV estimators)
+    one_se = result.one_se_row
+    same = [row for row in result.rows if row.penalty == result.best_row.penalty]
+    best = max(same, key=lambda row: (row.test_mean, row.alpha))
+    within = [
+        row.alpha for row in same
+        if row.test_mean >= best.test_mean - best.test_std / math.sqrt(3)
+    ]  # fmt: skip
+    assert one_se.penalty == best.penalty and one_se.alpha >= best.alpha
+    assert one_se.alpha == max(within)
+
+
 def test_candidates_in_parallel_give_the_same_rows():
     dataset = _cli_data.load_builtin("iris")
     kwargs = dict(penalties=(None, "l1", "l0"), cv=2, refit_best=False)

@@ -27,7 +27,12 @@ from skreg import (
     RegularizedMLPRegressorCV,
     regularization_path,
 )
-from skreg._path import default_alphas, fit_on_path, is_collapsed
+from skreg._path import (
+    default_alphas,
+    fit_on_path,
+    is_collapsed,
+    revive_unreachable_units,
+)
 
 ALPHAS = [300.0, 30.0, 3.0, 0.3]
 
@@ -229,8 +234,9 @@ def test_the_refit_is_the_plain_estimator_along_the_same_path(digits):
         plain = RegularizedMLPClassifier(
             hidden_layer_sizes=(8,), solver="lbfgs", max_iter=200, random_state=0
         )
-        for alpha in est.alphas_[: est.best_index_ + 1]:
-            fit_on_path(plain, alpha, X, y)
+        for alpha in est.alphas_[: est.best_index_]:  # capped, as in the paths
+            fit_on_path(plain, alpha, X, y, warm_max_iter=200 // 4)
+        fit_on_path(plain, est.alpha_, X, y)
     for W, V in zip(est.coefs_, plain.coefs_, strict=True):
         assert_array_equal(W, V)
     assert_array_equal(est.predict_proba(X), plain.predict_proba(X))
@@ -242,7 +248,7 @@ def test_path_warnings_are_summarised_once(digits):
     X, y = digits[0][:300], digits[1][:300]
     est = RegularizedMLPClassifierCV(
         hidden_layer_sizes=(8,), solver="adam", alphas=3, cv=3, max_iter=3,
-        n_jobs=2, random_state=0,
+        path_max_iter=None, n_jobs=2, random_state=0,
     )  # fmt: skip
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -255,6 +261,38 @@ def test_path_warnings_are_summarised_once(digits):
     assert str(summaries[0].message).startswith(f"{9 + est.best_index_} of the ")
     assert summaries[0].filename == __file__
     assert len(caught) <= 2
+
+
+def test_warm_started_adam_fits_get_a_tenth_of_max_iter(digits):
+    X, y = digits[0][:300], digits[1][:300]
+    params = dict(
+        hidden_layer_sizes=(8,), solver="adam", alphas=[1.0, 0.1, 0.01], cv=3,
+        max_iter=50, random_state=0,
+    )  # fmt: skip
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        auto = RegularizedMLPClassifierCV(**params).fit(X, y)
+    n_iter = auto.n_iter_path_["l2"]
+    assert np.all(n_iter[:, 0] == 50)  # the first fit of each path: max_iter
+    assert np.all(n_iter[:, 1:] <= 5)  # then 50 // 10
+    # reaching the cap is the plan: only the first fits of the paths (the
+    # folds' and, unless alpha_ is the first alpha, the refit's) are counted
+    summary = [str(w.message) for w in caught if "paths" in str(w.message)]
+    n_first = 3 + (auto.best_index_ > 0)
+    assert summary[0].startswith(f"{n_first} of the {9 + auto.best_index_} fits")
+    assert auto.n_iter_ == 50  # the last fit of the refit gets max_iter
+    five = clone(auto).set_params(path_max_iter=7).fit(X, y)
+    assert five.n_iter_path_["l2"][:, 1:].max() == 7
+    uncapped = clone(auto).set_params(path_max_iter=None).fit(X, y)
+    assert uncapped.n_iter_path_["l2"][:, 1:].max() > 7
+
+
+def test_warm_started_lbfgs_fits_get_a_quarter_of_max_iter(diabetes):
+    est = _linear_cv().fit(*diabetes)  # the Ridge oracle holds with the cap
+    assert est._warm_max_iter() == 50
+    assert est.n_iter_path_["l2"].max() <= 50
+    capped = _linear_cv(path_max_iter=2).fit(*diabetes)
+    assert capped.n_iter_path_["l2"][:, 1:].max() == 2
 
 
 # ------------------------------------------------- collapse and restarts
@@ -274,6 +312,39 @@ def test_a_path_restarts_after_a_strong_l2_fit_collapsed_the_network():
     assert not is_collapsed(model, X)
     path = regularization_path(model, X, y, alphas=[1e4, 0.1], random_state=0)
     assert path.validation_scores[-1] > 0.8
+
+
+def test_units_that_reach_nothing_get_fresh_incoming_weights():
+    X, y = make_regression(n_samples=60, n_features=5, random_state=0)
+    model = RegularizedMLPRegressor(
+        hidden_layer_sizes=(6, 4), solver="lbfgs", random_state=0
+    ).fit(X, y / y.std())
+    model.coefs_[1][2] = 0.0  # unit 2 of the first hidden layer reaches nothing
+    model.coefs_[0][:, 2] = 0.0  # and has no input either
+    before = model.predict(X)
+    assert revive_unreachable_units(model) == 1
+    assert_array_equal(model.predict(X), before)  # the function is unchanged
+    assert np.all(model.coefs_[0][:, 2] != 0)
+    assert revive_unreachable_units(model) == 1  # its outgoing row is still zero
+    model.coefs_[1][2] = 0.5
+    assert revive_unreachable_units(model) == 0
+
+
+def test_a_group_lasso_path_brings_units_back():
+    # A strong group lasso switches hidden units off; without fresh incoming
+    # weights they could never return at the weaker alphas.
+    X, y = load_digits(return_X_y=True)
+    model = RegularizedMLPClassifier(
+        hidden_layer_sizes=(16,), solver="adam", penalty="group_lasso",
+        learning_rate_init=0.01, max_iter=30, random_state=0,
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        fit_on_path(model, 20.0, X / 16, y)
+        strong = int(np.count_nonzero(model.coefs_[1].any(axis=1)))
+        fit_on_path(model, 0.05, X / 16, y)
+    weak = int(np.count_nonzero(model.coefs_[1].any(axis=1)))
+    assert strong < 16 and weak > strong
 
 
 def test_is_collapsed_sees_an_empty_layer():
@@ -346,13 +417,16 @@ def test_a_second_fit_forgets_the_first(diabetes):
 
 def test_warm_start_starts_every_path_from_the_previous_fit(diabetes):
     X, y = diabetes
-    est = _linear_cv(warm_start=True).fit(X, y)
-    first = est.n_iter_path_["l2"][:, 0].copy()
-    est.fit(X, y)
-    # the refitted model at alpha_ is close to every fold's optimum at 300
-    assert np.all(est.n_iter_path_["l2"][:, 0] < first)
-    cold = clone(est).fit(X, y).scores_["l2"][:, 0]
-    assert_allclose(est.scores_["l2"][:, 0], cold, atol=1e-6)
+    est = _linear_cv(warm_start=True).set_params(alphas=[3.0]).fit(X, y)
+    # one L-BFGS iteration from the all-data fit at alpha=3 is already close
+    # to every fold's optimum; one from a fresh start is not
+    est.set_params(max_iter=1).fit(X, y)
+    cold = clone(est).set_params(warm_start=False).fit(X, y)
+    folds = KFold(5, shuffle=True, random_state=0).split(X)
+    ridge = [Ridge(alpha=3.0).fit(X[tr], y[tr]).score(X[te], y[te]) for tr, te in folds]
+    warm_error = np.abs(est.scores_["l2"][:, 0] - ridge).max()
+    cold_error = np.abs(cold.scores_["l2"][:, 0] - ridge).max()
+    assert warm_error < 0.02 < cold_error
 
 
 def test_groups_reach_the_splitter(diabetes):

@@ -38,6 +38,7 @@ from .data import DataError
 from .study_report import (
     COLUMN_LEGEND,
     describe_best,
+    describe_one_se,
     describe_settings,
     penalty_name,
     series_name,
@@ -516,7 +517,7 @@ def _run_study(args, out, err):
         on_row=None if args.quiet else progress,
     )  # fmt: skip
     print(study_table(result, _plus_minus(out)).to_text(), file=out, flush=True)
-    _say(args, out, "", describe_best(result), COLUMN_LEGEND)
+    _say(args, out, "", describe_best(result), describe_one_se(result), COLUMN_LEGEND)
     _say(args, err, f"writing the report to {args.out}/")
     run_time = f"run time: {_duration(progress.elapsed())}"
     written = _write_report(study_report(result, [run_time]), args.out)

@@ -1,11 +1,21 @@
 """The penalty study behind ``python -m skreg study``.
 
 A cross-validated grid search over the penalty and ``alpha`` of a regularized
-MLP on one dataset.  Every (penalty, alpha) candidate is summarised as a
-:class:`StudyRow`: the cross-validated score, the training score, the
-generalization gap, the fraction of weights that are exactly zero and the fit
-time.  The best candidate is then refitted on all the data (its loss curves
-go into the report).
+MLP on one dataset, run by the CV estimators
+(:class:`~skreg.RegularizedMLPClassifierCV`,
+:class:`~skreg.RegularizedMLPRegressorCV`): one per solver, whose paths fit
+each fold along the alphas with warm starts.  Every (penalty, alpha)
+candidate is summarised as a :class:`StudyRow`: the cross-validated score,
+the training score, the generalization gap, the fraction of weights that are
+exactly zero and the fit time.  The best candidate is then refitted on all the
+data from a fresh start (its loss curves go into the report), and the
+one-standard-error rule's choice is reported beside it.
+
+The inputs (and, for regression, the target) are standardized on all the
+data before the cross-validation, as a pipeline around a CV estimator does:
+unlike a pipeline cross-validated as a whole, the held-out folds' means and
+variances enter the scaling (by a few samples in hundreds, far less than the
+spread of the scores between folds).
 
 Dropout candidates (``dropouts``, off by default) are added for the
 unpenalized model and for ``penalty="l2"`` at every alpha, once per dropout
@@ -25,13 +35,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from joblib import Parallel, delayed
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
+from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from .._capacity import CapacityCurve
+from .._cv import RegularizedMLPClassifierCV, RegularizedMLPRegressorCV
 from .._mlp import RegularizedMLPClassifier, RegularizedMLPRegressor
 from .._network import zero_fraction as _zero_fraction
 from .._penalties import PENALTY_NAMES, make_penalty
@@ -40,7 +51,7 @@ from .._utils.threads import blas_threads
 from .data import Dataset
 
 PENALTIES = (None, *PENALTY_NAMES)
-DEFAULT_ALPHAS = (0.1, 1.0, 10.0, 100.0)
+DEFAULT_ALPHAS = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 QUICK_ALPHAS = (1.0,)
 DEFAULT_CV = 3
 QUICK_CV = 2
@@ -239,7 +250,7 @@ class StudyRow:
         Fraction of the weights (all of ``coefs_``, not the biases) that are
         exactly zero, averaged over the models fitted in the folds.
     fit_time : float
-        Mean time to fit one fold, in seconds.
+        Mean time of one fit along a fold's warm-started path, in seconds.
     dropout : float, default=0.0
         The estimator's ``dropout`` rate (0: no dropout).
 
@@ -284,6 +295,10 @@ class StudyResult:
         The best candidate refitted on all the data (None when not refitted).
     dropouts : tuple of float, default=()
         The dropout rates of the extra candidates (empty: no dropout).
+    one_se_row : StudyRow, default=None
+        The one-standard-error rule's choice: among the candidates of the best
+        row's penalty (and dropout rate), the largest alpha whose CV score is
+        within one standard error (std over the folds / sqrt(cv)) of the best.
     """
 
     dataset: Dataset
@@ -293,6 +308,7 @@ class StudyResult:
     rows: list
     best_estimator: object = field(default=None, repr=False)
     dropouts: tuple = ()
+    one_se_row: StudyRow = None
 
     @property
     def ranked(self):
@@ -327,38 +343,83 @@ def make_cv(task, n_splits, random_state=0):
     return splitter(n_splits, shuffle=True, random_state=random_state)
 
 
-def evaluate(estimator, X, y, cv):
-    """Cross-validate one estimator and summarise its scores and sparsity.
+def study_groups(penalties=PENALTIES, dropouts=()):
+    """Return the CV estimators of a study, as (penalties, dropout) pairs.
 
     Parameters
     ----------
-    estimator : estimator
-        Unfitted pipeline ending in a regularized MLP.
-    X : ndarray of shape (n_samples, n_features)
-        The input data.
-    y : ndarray of shape (n_samples,)
-        The target.
-    cv : int or cross-validation generator
-        The folds.
+    penalties : sequence of str or None, default=PENALTIES
+        Penalties of the grid.
+    dropouts : sequence of float, default=()
+        Dropout rates of the extra candidates.
 
     Returns
     -------
-    summary : dict
-        ``test_mean``, ``test_std``, ``train_mean``, ``zero_fraction`` and
-        ``fit_time``.
+    groups : list of tuple (penalties, dropout)
+        The penalties L-BFGS fits, those that need Adam (l0, group_lasso),
+        then for each dropout rate the penalties of :data:`DROPOUT_PENALTIES`;
+        empty groups are left out.  Each group is one CV estimator: its
+        penalties share the solver settings of :func:`mlp_params`.
     """
-    result = cross_validate(
-        estimator, X, y, cv=cv, return_train_score=True,
-        return_estimator=True, error_score="raise",
+    lbfgs = tuple(p for p in penalties if mlp_params(p)["solver"] == "lbfgs")
+    adam = tuple(p for p in penalties if mlp_params(p)["solver"] != "lbfgs")
+    kept = tuple(p for p in penalties if p in DROPOUT_PENALTIES)
+    groups = [(lbfgs, 0.0), (adam, 0.0)] + [(kept, float(d)) for d in dropouts]
+    return [(group, dropout) for group, dropout in groups if group]
+
+
+def make_cv_estimator(task, penalties, alphas, cv, random_state=0, dropout=0.0,
+                      n_jobs=None):  # fmt: skip
+    """Return the unfitted pipeline that cross-validates one group of penalties.
+
+    Parameters
+    ----------
+    task : {"classification", "regression"}
+        Which estimator to build.
+    penalties : tuple of str or None
+        The penalties, all fitted with the solver settings of the first.
+    alphas : sequence of float
+        The strengths of the paths.
+    cv : int or cross-validation generator
+        The folds.
+    random_state : int, default=0
+        Seed of the weight initialisation (and of Adam's shuffling).
+    dropout : float, default=0.0
+        Dropout rate of the hidden units (Adam when above 0).
+    n_jobs : int, default=None
+        Number of paths fitted in parallel.
+
+    Returns
+    -------
+    estimator : Pipeline or TransformedTargetRegressor
+        As :func:`make_estimator`, with a CV estimator (``refit=False``: the
+        study refits its best candidate itself) in place of the MLP.
+    """
+    params = dict(
+        alphas=alphas, penalties=penalties, cv=cv, refit=False, n_jobs=n_jobs,
+        random_state=random_state, **mlp_params(penalties[0], dropout),
     )  # fmt: skip
-    zeros = [zero_fraction(final_mlp(fitted)) for fitted in result["estimator"]]
-    return {
-        "test_mean": float(np.mean(result["test_score"])),
-        "test_std": float(np.std(result["test_score"])),
-        "train_mean": float(np.mean(result["train_score"])),
-        "zero_fraction": float(np.mean(zeros)),
-        "fit_time": float(np.mean(result["fit_time"])),
-    }
+    if dropout > 0:
+        params["dropout"] = dropout
+    if task == "classification":
+        return make_pipeline(StandardScaler(), RegularizedMLPClassifierCV(**params))
+    return TransformedTargetRegressor(
+        regressor=make_pipeline(StandardScaler(), RegularizedMLPRegressorCV(**params)),
+        transformer=StandardScaler(),
+    )
+
+
+def _rows_of(cv_estimator, dropout):
+    """One StudyRow per candidate of a fitted CV estimator."""
+    results = cv_estimator.cv_results_
+    columns = ("mean_test_score", "std_test_score", "mean_train_score",
+               "mean_zero_fraction", "mean_fit_time")  # fmt: skip
+    candidates = zip(results["param_penalty"], results["param_alpha"], strict=True)
+    rows = []
+    for k, (penalty, alpha) in enumerate(candidates):
+        summary = (float(results[c][k]) for c in columns)
+        rows.append(StudyRow(penalty, float(alpha), *summary, dropout=dropout))
+    return rows
 
 
 @contextmanager
@@ -373,12 +434,37 @@ def _quiet_small_fits():
         yield
 
 
-def _evaluate_candidate(dataset, candidate, cv, random_state):
-    penalty, alpha, dropout = candidate
+def _evaluate_group(dataset, group, alphas, splits, random_state, n_jobs):
+    penalties, dropout = group
     with _quiet_small_fits():
-        estimator = make_estimator(dataset.task, penalty, alpha, random_state, dropout)
-        summary = evaluate(estimator, dataset.X, dataset.y, cv)
-    return StudyRow(penalty, alpha, **summary, dropout=dropout)
+        estimator = make_cv_estimator(
+            dataset.task, penalties, alphas, splits, random_state, dropout, n_jobs
+        )
+        cv_estimator = final_mlp(estimator.fit(dataset.X, dataset.y))
+    return cv_estimator, _rows_of(cv_estimator, dropout)
+
+
+def _one_se_row(result, cv_estimators):
+    """The one-standard-error choice among the best row's penalty (and dropout).
+
+    The largest alpha whose mean CV score is within one standard error of the
+    best one's (as :class:`~skreg.CapacityCurve` and the CV estimators'
+    ``selection="one_se"`` choose); no penalty is its own choice.
+    """
+    best = result.best_row
+    if best.penalty is None:
+        return best
+    cv_estimator = cv_estimators[best.penalty, best.dropout]
+    curve = CapacityCurve(
+        "alpha", cv_estimator.alphas_,
+        cv_estimator.train_scores_[best.penalty].T,
+        cv_estimator.scores_[best.penalty].T,
+    )  # fmt: skip
+    alpha = float(curve.one_se_param_)
+    return next(
+        row for row in result.rows
+        if (row.penalty, row.alpha, row.dropout) == (best.penalty, alpha, best.dropout)
+    )  # fmt: skip
 
 
 def refit(dataset, row, random_state=0):
@@ -419,7 +505,9 @@ def run_study(
 ):
     """Cross-validate every penalty and alpha (and dropout rate) on one dataset.
 
-    Convergence warnings of the fits are silenced (a fit that stops at
+    Each group of penalties that share a solver (:func:`study_groups`) is one
+    CV estimator, whose paths fit every fold along the alphas with warm
+    starts.  Convergence warnings of the fits are silenced (a fit that stops at
     ``max_iter`` is part of what the study measures) and BLAS runs on one
     thread (the matrices are small); the folds are shuffled with
     ``random_state``.
@@ -439,37 +527,38 @@ def run_study(
     cv : int, default=DEFAULT_CV
         Number of cross-validation folds (stratified for classification).
     n_jobs : int, default=None
-        Number of candidates cross-validated in parallel (None: one at a
-        time; -1: all cores).
+        Number of paths (one fold, one penalty) each CV estimator fits in
+        parallel (None: one at a time; -1: all cores).
     random_state : int, default=0
         Seed of the folds and of the weight initialisation of every network.
     refit_best : bool, default=True
         Refit the best candidate on all the data (``best_estimator``).
     on_row : callable, default=None
-        Called with each :class:`StudyRow` as soon as it is computed (in the
-        order they finish when ``n_jobs`` is not 1).
+        Called with each :class:`StudyRow` as soon as it is computed: the
+        rows of a group of penalties together, when its CV estimator is done.
 
     Returns
     -------
     result : StudyResult
-        The rows in grid order and the refitted best estimator.
+        The rows in grid order, the one-standard-error choice and the
+        refitted best estimator.
     """
-    grid = candidates(alphas, penalties, dropouts)
     splits = make_cv(dataset.task, cv, random_state)
-    tasks = (
-        delayed(_evaluate_candidate)(dataset, candidate, splits, random_state)
-        for candidate in grid
-    )
-    rows = {}
-    parallel = Parallel(n_jobs=n_jobs, return_as="generator_unordered")
-    for row in parallel(tasks):
-        rows[row.penalty, row.alpha, row.dropout] = row
-        if on_row is not None:
-            on_row(row)
-    ordered = [rows[key] for key in grid]
+    rows, cv_estimators = {}, {}
+    for group in study_groups(penalties, dropouts):
+        cv_estimator, group_rows = _evaluate_group(
+            dataset, group, alphas, splits, random_state, n_jobs
+        )
+        for row in group_rows:
+            rows[row.penalty, row.alpha, row.dropout] = row
+            cv_estimators[row.penalty, row.dropout] = cv_estimator
+            if on_row is not None:
+                on_row(row)
+    ordered = [rows[key] for key in candidates(alphas, penalties, dropouts)]
     result = StudyResult(
         dataset, tuple(alphas), tuple(penalties), cv, ordered, dropouts=tuple(dropouts)
     )
+    result = replace(result, one_se_row=_one_se_row(result, cv_estimators))
     if not refit_best:
         return result
     best = refit(dataset, result.best_row, random_state)

@@ -144,14 +144,22 @@ def describe_settings(dataset, alphas, penalties, cv, dropouts=()):
         f"grid: penalty in {', '.join(penalty_name(p) for p in penalties)} x "
         f"alpha in {', '.join(f'{a:g}' for a in alphas)} ({n_candidates} "
         f"candidates){_dropout_grid_text(alphas, penalties, dropouts)}; "
-        f"{cv}-fold shuffled {folds}cross-validation of the {dataset.metric}",
+        f"{cv}-fold shuffled {folds}cross-validation of the {dataset.metric}, "
+        f"each fold fitted along the alphas with warm starts "
+        f"({_cv_estimator_name(dataset.task)})",
     ]
+
+
+def _cv_estimator_name(task):
+    if task == "classification":
+        return "RegularizedMLPClassifierCV"
+    return "RegularizedMLPRegressorCV"
 
 
 COLUMN_LEGEND = (
     "CV score: mean and std of the held-out score over the folds; train: mean "
     "training score; gap: train - CV; zeros: fraction of the weights that are "
-    "exactly 0; fit: mean seconds to fit one fold"
+    "exactly 0; fit: mean seconds per fit along a fold's warm-started path"
 )
 
 
@@ -174,6 +182,30 @@ def describe_best(result):
         f"best: penalty={penalty_name(row.penalty)}{alpha}: CV "
         f"{result.dataset.metric} {row.test_mean:.3f} (std {row.test_std:.3f}), "
         f"train {row.train_mean:.3f}, {row.zero_fraction:.0%} zero weights"
+    )
+
+
+def describe_one_se(result):
+    """Return one line on the one-standard-error choice of a study.
+
+    Parameters
+    ----------
+    result : StudyResult
+        The study.
+
+    Returns
+    -------
+    line : str
+        The largest alpha of the best penalty whose CV score is within one
+        standard error of the best (the best itself without a penalty).
+    """
+    row = result.one_se_row
+    alpha = "" if row.penalty is None else f", alpha={row.alpha:g}"
+    alpha += f", dropout={row.dropout:g}" if row.dropout else ""
+    return (
+        f"one-standard-error rule: penalty={penalty_name(row.penalty)}{alpha}: "
+        f"CV {result.dataset.metric} {row.test_mean:.3f} "
+        f"(std {row.test_std:.3f}), {row.zero_fraction:.0%} zero weights"
     )
 
 
@@ -524,7 +556,8 @@ def study_report(result, extra_lines=()):
     summary = describe_settings(
         result.dataset, result.alphas, result.penalties, result.cv, result.dropouts
     )
-    summary += [describe_best(result), COLUMN_LEGEND, *extra_lines]
+    summary += [describe_best(result), describe_one_se(result), COLUMN_LEGEND]
+    summary += list(extra_lines)
     return Report(
         f"skreg penalty study: {result.dataset.name}",
         summary,

@@ -6,6 +6,8 @@ out from ``scores_`` by hand, and a plain estimator refitted along the same
 path.
 """
 
+import subprocess
+import sys
 import warnings
 
 import numpy as np
@@ -293,6 +295,29 @@ def test_warm_started_lbfgs_fits_get_a_quarter_of_max_iter(diabetes):
     assert est.n_iter_path_["l2"].max() <= 50
     capped = _linear_cv(path_max_iter=2).fit(*diabetes)
     assert capped.n_iter_path_["l2"][:, 1:].max() == 2
+
+
+def test_worker_processes_print_no_warnings():
+    # A grid search in worker processes prints every fit's warning on the
+    # terminal; the CV estimator's workers hand theirs to the parent.
+    code = """
+import warnings
+from sklearn.datasets import load_digits
+from skreg import RegularizedMLPClassifierCV
+X, y = load_digits(return_X_y=True)
+RegularizedMLPClassifierCV(
+    hidden_layer_sizes=(8,), solver="adam", alphas=3, cv=3, max_iter=3,
+    path_max_iter=None, n_jobs=2, random_state=0,
+).fit(X[:300] / 16, y[:300])
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stderr.splitlines() if "Warning:" in line]
+    # the summary and the refit's last fit, both from the parent
+    assert len(lines) == 2, done.stderr
+    assert "fits along the cross-validation paths" in lines[0] + lines[1]
 
 
 # ------------------------------------------------- collapse and restarts

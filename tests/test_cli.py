@@ -220,13 +220,44 @@ def test_study_on_a_csv_with_class_names(tmp_path, capsys):
     assert "CV accuracy" in captured.out
 
 
+def test_the_missing_figures_are_the_last_thing_said(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    argv = ["--dataset", "iris", "--alphas", "1", "--penalties", "l1",
+            "--cv", "2", "--out", str(tmp_path)]  # fmt: skip
+    assert main(argv) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[-1] == f"skreg: {_report.NO_MATPLOTLIB}"
+    assert not any("matplotlib" in line for line in err[:-1])
+
+
+def test_a_rerun_says_it_replaces_the_report(tmp_path, capsys):
+    argv = ["--dataset", "iris", "--alphas", "1", "--penalties", "l2",
+            "--cv", "2", "--out", str(tmp_path)]  # fmt: skip
+    assert main(argv) == 0
+    assert "replacing" not in capsys.readouterr().err
+    assert main(argv) == 0
+    assert "(replacing the report that was there)" in capsys.readouterr().err
+
+
+def test_the_terminal_and_the_report_state_one_run_time(tmp_path, capsys):
+    argv = ["--dataset", "iris", "--alphas", "1", "--penalties", "l2",
+            "--cv", "2", "--out", str(tmp_path)]  # fmt: skip
+    assert main(argv) == 0
+    finished = capsys.readouterr().out.splitlines()[-1]
+    assert finished.startswith("finished in ")
+    run_time = finished.removeprefix("finished in ")
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert f"run time: {run_time}" in page
+
+
 def test_report_without_matplotlib(tmp_path, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)  # import fails
     argv = ["--dataset", "iris", "--alphas", "1", "--penalties", "l1",
             "--cv", "2", "--out", str(tmp_path), "-q"]  # fmt: skip
     assert main(argv) == 0
     captured = capsys.readouterr()
-    assert captured.err == f"skreg: {_report.NO_MATPLOTLIB}\n"
+    assert captured.err == f"skreg: {_report.NO_MATPLOTLIB}\n"  # at the end
+    assert 'pip install "skreg[plot]"' in captured.err
     assert not list(tmp_path.glob("*.png"))
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "<img" not in page and "<td>l1</td>" in page

@@ -387,13 +387,13 @@ def _say(args, stream, *lines):
         print(*lines, sep="\n", file=stream, flush=True)
 
 
-def _prepare_folder(path, err, inputs=(), figure_names=()):
+def _prepare_folder(path, inputs=(), figure_names=()):
     """Check and create the report folder now, so a bad --out fails before the work.
 
     Refuses a folder where a report file (``figure_names``, the CSV table or
     the page) would replace one of the ``inputs``, one that cannot be created
-    and one where a file cannot be written.  Also says, on ``err``, when the
-    report will have no figures.
+    and one where a file cannot be written.  Returns whether a report is
+    already there (the new one replaces it).
     """
     names = (*figure_names, report_files.CSV_NAME, report_files.HTML_NAME)
     reports = [os.path.join(path, name) for name in names]
@@ -405,8 +405,7 @@ def _prepare_folder(path, err, inputs=(), figure_names=()):
         message = f"--out: cannot create the folder '{path}': {reason}"
         raise _UsageError(message) from None
     _check_writable(path, reports)
-    if report_files.figure_class() is None:
-        print(f"skreg: {report_files.NO_MATPLOTLIB}", file=err, flush=True)
+    return any(os.path.exists(report) for report in reports)
 
 
 def _check_inputs_kept(reports, inputs):
@@ -466,6 +465,22 @@ def _write_report(report, path):
         raise _UsageError(f"cannot write the report to '{path}': {reason}") from None
 
 
+def _finish(args, out, err, make_report, seconds, replacing):
+    """Write the report and say where; the run time is the one it states.
+
+    Without matplotlib the last line (on ``err``, even with ``--quiet``) says
+    that the report has no figures and how to get them.
+    """
+    replaced = " (replacing the report that was there)" if replacing else ""
+    _say(args, err, f"writing the report to {args.out}/{replaced}")
+    run_time = _duration(seconds)
+    written = _write_report(make_report([f"run time: {run_time}"]), args.out)
+    _say(args, out, _report_lines(written), f"finished in {run_time}")
+    if not written.has_matplotlib:
+        print(f"skreg: {report_files.NO_MATPLOTLIB}", file=err, flush=True)
+    return 0
+
+
 def _report_lines(written):
     figures = len(written.figures)
     return f"report: {written.html} ({figures} figures, {written.csv.name})"
@@ -505,7 +520,7 @@ def _run_study(args, out, err):
     # problem of the data makes a fit raise one, so one that does is a bug
     # and shows its traceback.
     cli_data.check_scale(dataset)
-    _prepare_folder(args.out, err, (args.csv,), STUDY_FIGURES)
+    replacing = _prepare_folder(args.out, (args.csv,), STUDY_FIGURES)
     settings = describe_settings(dataset, alphas, args.penalties, cv, dropouts)
     _say(args, out, *settings, "")
     grid = penalty_study.candidates(alphas, args.penalties, dropouts)
@@ -518,12 +533,10 @@ def _run_study(args, out, err):
     )  # fmt: skip
     print(study_table(result, _plus_minus(out)).to_text(), file=out, flush=True)
     _say(args, out, "", describe_best(result), describe_one_se(result), COLUMN_LEGEND)
-    _say(args, err, f"writing the report to {args.out}/")
-    run_time = f"run time: {_duration(progress.elapsed())}"
-    written = _write_report(study_report(result, [run_time]), args.out)
-    elapsed = _duration(progress.elapsed())
-    _say(args, out, _report_lines(written), f"finished in {elapsed}")
-    return 0
+    return _finish(
+        args, out, err, lambda lines: study_report(result, lines),
+        progress.elapsed(), replacing,
+    )  # fmt: skip
 
 
 # -------------------------------------------------------------- capacity
@@ -582,7 +595,7 @@ def _run_capacity(args, out, err):
             "(use --cv with fewer folds or more samples)"
         )
     _check_capacity_data(x, y, names, max_degree)
-    _prepare_folder(args.out, err, (args.csv,), CAPACITY_FIGURES)
+    replacing = _prepare_folder(args.out, (args.csv,), CAPACITY_FIGURES)
     start = time.perf_counter()
     _say(args, err, f"cross-validating degrees 0..{max_degree} ({cv} folds each)")
     study = capacity_study.run_capacity(
@@ -598,14 +611,10 @@ def _run_capacity(args, out, err):
         *capacity_report.describe_choice(study),
         capacity_report.COLUMN_LEGEND,
     )
-    _say(args, err, f"writing the report to {args.out}/")
-    run_time = f"run time: {_duration(time.perf_counter() - start)}"
-    written = _write_report(
-        capacity_report.capacity_report(study, [run_time]), args.out
-    )
-    elapsed = _duration(time.perf_counter() - start)
-    _say(args, out, _report_lines(written), f"finished in {elapsed}")
-    return 0
+    return _finish(
+        args, out, err, lambda lines: capacity_report.capacity_report(study, lines),
+        time.perf_counter() - start, replacing,
+    )  # fmt: skip
 
 
 # ------------------------------------------------------------------ main

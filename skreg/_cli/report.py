@@ -255,7 +255,7 @@ def write_csv(path, header, rows):
 
 NO_MATPLOTLIB = (
     "matplotlib is not installed, so the report has no figures: install it "
-    "with  python -m pip install \"skreg[plot]\"  (or  pip install matplotlib) "
+    'with  python -m pip install "skreg[plot]"  (or  pip install matplotlib) '
     "and run again"
 )
 

@@ -230,6 +230,19 @@ def test_the_missing_figures_are_the_last_thing_said(tmp_path, capsys, monkeypat
     assert not any("matplotlib" in line for line in err[:-1])
 
 
+def test_the_top_level_help_lists_the_study_options(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    for option in ("--quick", "--csv", "--alphas", "--penalties", "--out"):
+        assert option in text
+    assert "capacity" in text and "skreg COMMAND --help" in text
+    with pytest.raises(SystemExit):  # the error points to that help
+        main(["--quik"])
+    assert "(see 'skreg --help')" in capsys.readouterr().err
+
+
 def test_a_rerun_says_it_replaces_the_report(tmp_path, capsys):
     argv = ["--dataset", "iris", "--alphas", "1", "--penalties", "l2",
             "--cv", "2", "--out", str(tmp_path)]  # fmt: skip

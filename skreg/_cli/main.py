@@ -63,6 +63,27 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
+class _TopParser(_Parser):
+    """The ``skreg`` parser, whose help goes on with the default command's.
+
+    Without a subcommand the arguments go to ``study``, and an unknown option
+    is reported against ``skreg --help``: that help must list them.
+    """
+
+    default_parser = None  # the subcommand run without one
+
+    def format_help(self):
+        text = super().format_help()
+        if self.default_parser is None:
+            return text
+        name = self.default_parser.prog.split()[-1]
+        bridge = (
+            f"Without a COMMAND, '{name}' runs, with the options below.\n"
+            f"'{self.prog} COMMAND --help' shows the options of a COMMAND."
+        )
+        return f"{text}\n{bridge}\n\n{self.default_parser.format_help()}"
+
+
 # ---------------------------------------------------------- argument types
 def _integer(text, low, what):
     value = int(text)
@@ -179,7 +200,8 @@ def _add_study(subparsers):
         help="cross-validated grid search over penalty and alpha (default command)",
         description=(
             "Cross-validate RegularizedMLPClassifier or RegularizedMLPRegressor "
-            "with every penalty over a grid of alpha, print a ranked table "
+            "with every penalty over a grid of alpha (RegularizedMLPClassifierCV "
+            "or RegularizedMLPRegressorCV, one per solver), print a ranked table "
             "(CV score, training score, generalization gap, fraction of zero "
             "weights, fit time) and write a report folder with figures and "
             "report.html.  Progress goes to the standard error."
@@ -189,9 +211,11 @@ def _add_study(subparsers):
     _add_study_grid_options(parser)
     _add_common(
         parser, STUDY_OUT, penalty_study.DEFAULT_CV, penalty_study.QUICK_CV,
-        jobs="candidates", seeded="the folds and the weight initialisation",
+        jobs="paths (one fold, one penalty)",
+        seeded="the folds and the weight initialisation",
     )  # fmt: skip
     parser.set_defaults(func=_run_study)
+    return parser
 
 
 def _add_study_data_options(parser):
@@ -311,14 +335,14 @@ def build_parser():
     parser : argparse.ArgumentParser
         The parser, with one subparser per subcommand.
     """
-    parser = _Parser(
+    parser = _TopParser(
         prog="skreg",
         description="Regularized multi-layer perceptrons: studies from the shell. "
         "Without a subcommand, runs 'study'.",
     )
     parser.add_argument("--version", action="version", version=__version__)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _add_study(subparsers)
+    parser.default_parser = _add_study(subparsers)
     _add_capacity(subparsers)
     return parser
 

@@ -9,10 +9,12 @@ The user guide, the API reference (numpydoc renders the docstrings) and the
 example gallery (sphinx-gallery runs every ``examples/plot_*.py`` and collects
 its figures) use the pydata-sphinx-theme.  Nothing is fetched at build time:
 there is no intersphinx, so references to scikit-learn, numpy or Python
-objects render as plain code.  (The browser loads MathJax, for the formulas,
-when a page is viewed.)
+objects render as plain code.  Nor is anything fetched when a page is viewed:
+MathJax, which typesets the formulas, is copied into the build from the
+sphinx-mathjax-offline package (in the ``docs`` extra), not loaded from a CDN.
 """
 
+import importlib.util
 import os
 import sys
 
@@ -76,6 +78,22 @@ sphinx_gallery_conf = {
     "write_computation_times": False,
 }
 
+# -- Math -----------------------------------------------------------------------
+# MathJax 3.2.2 (CommonHTML output, web fonts included) from the files that the
+# sphinx-mathjax-offline package ships: html_static_path below copies its
+# static/ folder, so they land in _static/mathjax/, and sphinx.ext.mathjax puts
+# this relative path in the pages that have math, instead of its CDN address.
+# (That package's own Sphinx extension would do the same copy, after each
+# build, but it declares no parallel safety, so `sphinx -W -j N` would fail.)
+_mathjax_offline = importlib.util.find_spec("sphinx-mathjax-offline")
+if _mathjax_offline is None:
+    raise RuntimeError(
+        "the docs serve MathJax from the sphinx-mathjax-offline package: "
+        'install the docs extra, python -m pip install -e ".[docs]"'
+    )
+_MATHJAX_STATIC = os.path.join(_mathjax_offline.submodule_search_locations[0], "static")
+mathjax_path = "mathjax/tex-chtml.js"  # relative: under _static/
+
 # -- HTML -----------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"
 html_title = f"skreg {release}"
@@ -88,4 +106,4 @@ html_theme_options = {
 }
 html_sidebars = {"index": [], "getting_started": [], "api": []}  # no sub-pages
 html_show_sourcelink = False
-html_static_path = []
+html_static_path = [_MATHJAX_STATIC]  # _static/mathjax/ (see Math, above)

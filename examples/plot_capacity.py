@@ -23,10 +23,7 @@ with :class:`skreg.PolynomialCapacity` and :func:`skreg.capacity_curve`:
 # ------------------------------
 # ``y = 0.5 + x - 2 x^2 + 3 x^3`` plus Gaussian noise of standard deviation 0.3,
 # at 20 points drawn uniformly on [-1, 1].
-import warnings
-
 import numpy as np
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import KFold
 
 from skreg import PolynomialCapacity, RegularizedMLPRegressor, capacity_curve
@@ -113,12 +110,10 @@ sizes = [(), (1,), (2,), (4,), (8,)]
 mlp = RegularizedMLPRegressor(
     solver="lbfgs", activation="tanh", alpha=1e-4, max_iter=200, random_state=0
 )
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", ConvergenceWarning)
-    mlp_curve = capacity_curve(
-        mlp, X, y, param_name="hidden_layer_sizes", param_range=sizes, cv=cv,
-        scoring="neg_mean_squared_error",
-    )  # fmt: skip
+mlp_curve = capacity_curve(
+    mlp, X, y, param_name="hidden_layer_sizes", param_range=sizes, cv=cv,
+    scoring="neg_mean_squared_error",
+)  # fmt: skip
 print("\nhidden_layer_sizes  training MSE  validation MSE")
 for size, train, validation in zip(
     sizes, -mlp_curve.train_scores_mean, -mlp_curve.validation_scores_mean, strict=True

@@ -16,21 +16,15 @@ as much as a frequent one.
 # %%
 # A wide network on few samples
 # -----------------------------
-import warnings
-
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from sklearn.datasets import make_classification  # noqa: E402
-from sklearn.exceptions import ConvergenceWarning  # noqa: E402
 from sklearn.metrics import balanced_accuracy_score, log_loss  # noqa: E402
 from sklearn.model_selection import train_test_split  # noqa: E402
 
 from skreg import RegularizedMLPClassifier  # noqa: E402
-
-# the fits below run a fixed number of epochs on purpose
-warnings.filterwarnings("ignore", category=ConvergenceWarning)
 
 X, y = make_classification(
     n_samples=200, n_features=20, n_informative=5, random_state=1

@@ -19,7 +19,6 @@ samples, scikit-learn by the batch size, see the README); with the default tiny
 """
 
 import os
-import warnings
 
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
@@ -103,6 +102,4 @@ if matplotlib is not None:
     ax_acc.set_ylabel("test accuracy")
     fig.suptitle("Same script, two imports")
     fig.tight_layout()
-    with warnings.catch_warnings():  # Agg cannot show; sphinx-gallery saves it
-        warnings.simplefilter("ignore", UserWarning)
-        plt.show()
+    plt.show()

@@ -230,6 +230,19 @@ def test_the_missing_figures_are_the_last_thing_said(tmp_path, capsys, monkeypat
     assert not any("matplotlib" in line for line in err[:-1])
 
 
+def test_the_capacity_table_has_one_precision(tmp_path, capsys):
+    assert main(["capacity", "--quick", "-q", "--out", str(tmp_path)]) == 0
+    rows = _table(capsys.readouterr().out, "degree")
+    numbers = [
+        number
+        for cells in rows
+        for cell in cells[1:6]  # train, validation, ±, its std, gap
+        for number in cell.replace("±", " ").replace("+/-", " ").split()
+    ]
+    decimals = {len(number.partition(".")[2]) for number in numbers}
+    assert len(decimals) == 1, numbers  # "0.1250 ± 0.0372", not "0.125 ± 0.03722"
+
+
 def test_the_top_level_help_lists_the_study_options(capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["--help"])

@@ -19,8 +19,19 @@ FIGURE_NAMES = (ERROR_FIGURE, GAP_FIGURE, FITS_FIGURE)
 _GRID_POINTS = 400
 
 
-def _error(value):
-    return f"{value + 0.0:.4g}"  # + 0.0: no "-0"
+def _error(value, decimals):
+    return f"{value + 0.0:.{decimals}f}"  # + 0.0: no "-0"
+
+
+def _decimals(*columns):
+    """One number of decimals for a whole table: three significant digits for
+    its smallest non-zero entry (so that "0.1250 ± 0.0372" lines up, where
+    significant digits alone gave "0.125 ± 0.03722")."""
+    values = np.abs(np.concatenate([np.ravel(c) for c in columns]))
+    values = values[np.isfinite(values) & (values > 0)]
+    if values.size == 0:
+        return 3
+    return int(np.clip(2 - np.floor(np.log10(values.min())), 0, 8))
 
 
 # ------------------------------------------------------------------ text
@@ -105,13 +116,17 @@ def capacity_table(study, plus_minus="±"):
         ("degree", True), ("train MSE", True), ("validation MSE", True),
         ("gap", True), ("note", False),
     )  # fmt: skip
+    d = _decimals(
+        study.train_error, study.validation_error, curve.validation_scores_std,
+        curve.gap,
+    )  # fmt: skip
     rows = tuple(
         (
             str(degree),
-            _error(study.train_error[i]),
-            f"{_error(study.validation_error[i])} {plus_minus} "
-            f"{_error(curve.validation_scores_std[i])}",
-            _error(curve.gap[i]),
+            _error(study.train_error[i], d),
+            f"{_error(study.validation_error[i], d)} {plus_minus} "
+            f"{_error(curve.validation_scores_std[i], d)}",
+            _error(curve.gap[i], d),
             _notes(study, degree),
         )
         for i, degree in enumerate(study.degrees)

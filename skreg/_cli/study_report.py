@@ -484,10 +484,11 @@ def draw_loss_curves(figure, result):
 
 def _best_label(result):
     row = result.best_row
-    dropout = f", dropout={row.dropout:g}" if row.dropout else ""
+    # words, not "alpha=1": the title font draws "=" heavier than the text
+    dropout = f", dropout {row.dropout:g}" if row.dropout else ""
     if row.penalty is None:
         return f"no penalty{dropout}"
-    return f"{row.penalty}, alpha={row.alpha:g}{dropout}"
+    return f"{row.penalty}, alpha {row.alpha:g}{dropout}"
 
 
 def study_figures(result):

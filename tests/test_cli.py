@@ -230,6 +230,32 @@ def test_the_missing_figures_are_the_last_thing_said(tmp_path, capsys, monkeypat
     assert not any("matplotlib" in line for line in err[:-1])
 
 
+def test_the_score_axes_zoom_past_the_empty_networks():
+    pytest.importorskip("matplotlib")
+    from matplotlib.figure import Figure
+
+    from skreg._cli import study_report
+
+    def row(penalty, alpha, score, zeros):
+        return _study.StudyRow(penalty, alpha, score, 0.01, score + 0.02, zeros, 0.1)
+
+    rows = [row(None, 0.0, 0.90, 0.0), row("l1", 1.0, 0.95, 0.6),
+            row("l1", 10.0, 0.93, 0.9), row("l1", 100.0, 0.10, 1.0)]  # fmt: skip
+    dataset = _cli_data.load_builtin("iris")
+    result = _study.StudyResult(dataset, (1.0, 10.0, 100.0), (None, "l1"), 3, rows)
+    low, high = study_report._score_limits(result)
+    assert 0.85 < low < 0.89 and 0.97 < high < 1.0  # not down to 0.10
+    figure = Figure()
+    study_report.draw_scores(figure, result)
+    assert figure.axes[0].get_ylim() == pytest.approx((low, high))
+    labels = figure.axes[0].get_legend_handles_labels()[1]
+    assert "empty network (constant model)" in labels
+    trade_off = Figure()
+    study_report.draw_trade_off(trade_off, result)
+    (line,) = [ln for ln in trade_off.axes[0].get_lines() if ln.get_label() == "l1"]
+    assert list(line.get_xdata()) == [0.6, 0.9]  # the empty network is not a point
+
+
 def test_the_capacity_table_has_one_precision(tmp_path, capsys):
     assert main(["capacity", "--quick", "-q", "--out", str(tmp_path)]) == 0
     rows = _table(capsys.readouterr().out, "degree")

@@ -222,8 +222,10 @@ def _add_study_data_options(parser):
     data = parser.add_argument_group("data (a bundled dataset or a CSV file)")
     source = data.add_mutually_exclusive_group()
     source.add_argument(
-        "--dataset", choices=tuple(cli_data.BUILTIN_DATASETS), default="digits",
-        help="dataset bundled with scikit-learn (default: digits)",
+        "--dataset", choices=tuple(cli_data.BUILTIN_DATASETS),
+        default=penalty_study.DEFAULT_DATASET,
+        help="dataset bundled with scikit-learn "
+        f"(default: {penalty_study.DEFAULT_DATASET})",
     )  # fmt: skip
     source.add_argument(
         "--csv", metavar="FILE",

@@ -23,8 +23,11 @@ from .report import FigureSpec, Report, Table
 SCORE_FIGURE = "score_vs_alpha.png"
 GAP_FIGURE = "generalization_gap.png"
 SPARSITY_FIGURE = "sparsity_vs_alpha.png"
+TRADE_OFF_FIGURE = "score_vs_zero_weights.png"
 LOSS_FIGURE = "loss_curve.png"
-FIGURE_NAMES = (SCORE_FIGURE, GAP_FIGURE, SPARSITY_FIGURE, LOSS_FIGURE)
+FIGURE_NAMES = (
+    SCORE_FIGURE, GAP_FIGURE, SPARSITY_FIGURE, TRADE_OFF_FIGURE, LOSS_FIGURE,
+)  # fmt: skip
 
 # R^2 has no lower bound: below this the score axes are cut.
 _LOWEST_R2_SHOWN = -1.0
@@ -337,9 +340,39 @@ def _score_panels(result):
     return penalized or keys or [(None, 0.0)]
 
 
-def _cut_r2(ax, result):
-    if result.dataset.metric == "R^2" and ax.get_ylim()[0] < _LOWEST_R2_SHOWN:
-        ax.set_ylim(bottom=_LOWEST_R2_SHOWN)
+def _is_empty(row):
+    """Whether the candidate's networks were all zero: the constant model."""
+    return row.zero_fraction >= 1.0
+
+
+def _score_limits(result, with_training=True):
+    """y limits that fit the scores of the networks that are not empty.
+
+    A penalty strong enough to zero every weight leaves the constant model
+    (accuracy of the majority class, R^2 = 0), far below the others: scaled
+    to it, the differences that matter flatten.  Those candidates are drawn
+    on the bottom edge instead (see :func:`_mark_empty`).
+    """
+    rows = [row for row in result.rows if not _is_empty(row)] or result.rows
+    if with_training:  # the bands of one std and the training scores too
+        low = min(min(r.test_mean - r.test_std, r.train_mean) for r in rows)
+        high = max(max(r.test_mean + r.test_std, r.train_mean) for r in rows)
+    else:
+        low = min(r.test_mean for r in rows)
+        high = max(r.test_mean for r in rows)
+    if result.dataset.metric == "R^2":
+        low = max(low, _LOWEST_R2_SHOWN)
+    margin = 0.05 * (high - low) or 0.05
+    return low - margin, high + margin
+
+
+def _mark_empty(ax, rows, x_name, bottom):
+    """Empty networks, off the zoomed axis, as triangles on its bottom edge."""
+    empty = [row for row in rows if _is_empty(row)]
+    if empty:
+        ax.plot([getattr(row, x_name) for row in empty], [bottom] * len(empty),
+                "v", color="gray", clip_on=False,
+                label="empty network (constant model)")  # fmt: skip
 
 
 def _panel_axes(figure, n_panels):
@@ -351,12 +384,13 @@ def _panel_axes(figure, n_panels):
     return axes.ravel()[:n_panels]
 
 
-def _draw_score_panel(ax, result, penalty, dropout):
-    rows = _rows_of(result, penalty, dropout)
+def _draw_score_panel(ax, result, penalty, dropout, limits):
+    rows = [r for r in _rows_of(result, penalty, dropout) if not _is_empty(r)]
     alphas, mean = _series(rows, "alpha"), _series(rows, "test_mean")
     std = _series(rows, "test_std")
     ax.errorbar(alphas, mean, yerr=std, fmt="o-", capsize=3, label="validation (CV)")
     ax.plot(alphas, _series(rows, "train_mean"), "s--", label="training")
+    _mark_empty(ax, _rows_of(result, penalty, dropout), "alpha", limits[0])
     best = result.best_row
     if (best.penalty, best.dropout) == (penalty, dropout):
         ax.plot([best.alpha], [best.test_mean], "k*", markersize=14, label="best")
@@ -376,11 +410,12 @@ def draw_scores(figure, result):
         The study.
     """
     panels = _score_panels(result)
+    limits = _score_limits(result)
     for ax, (penalty, dropout) in zip(
         _panel_axes(figure, len(panels)), panels, strict=True
     ):
         if penalty is not None:
-            _draw_score_panel(ax, result, penalty, dropout)
+            _draw_score_panel(ax, result, penalty, dropout, limits)
         baseline = _baseline(result, dropout)
         if baseline is not None:
             ax.axhline(baseline.test_mean, color="gray", linestyle=":",
@@ -388,13 +423,68 @@ def draw_scores(figure, result):
         ax.set_xscale("log")
         ax.set_title(series_name(penalty, dropout))
         ax.grid(alpha=0.3)
-        _cut_r2(ax, result)
-    figure.axes[0].legend(fontsize="small")
+        ax.set_ylim(*limits)
+    _legend_of_all_panels(figure)
     figure.supxlabel("alpha")
     figure.supylabel(_metric_label(result.dataset.metric))
     figure.subplots_adjust(
         left=0.08, right=0.98, bottom=0.1, top=0.93, wspace=0.08, hspace=0.25
     )
+
+
+def _legend_of_all_panels(figure):
+    """One legend, in the first panel, naming what any panel draws."""
+    handles = {}
+    for ax in figure.axes:
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            handles.setdefault(label, handle)
+    figure.axes[0].legend(handles.values(), handles.keys(), fontsize="small")
+
+
+def _sparse_series(result):
+    """The series whose penalty leaves some weights exactly zero."""
+    return [
+        (penalty, dropout)
+        for penalty, dropout in _series_keys(result)
+        if penalty is not None
+        and any(row.zero_fraction > 0 for row in _rows_of(result, penalty, dropout))
+    ]
+
+
+def draw_trade_off(figure, result):
+    """CV score against the fraction of zero weights, for the sparse penalties.
+
+    Each line runs along alpha (annotated); the unpenalized model is a
+    horizontal line.  How many weights can go before the score drops is the
+    trade-off a sparse penalty offers.
+
+    Parameters
+    ----------
+    figure : matplotlib Figure
+        Where to draw.
+    result : StudyResult
+        The study.
+    """
+    ax = figure.subplots()
+    limits = _score_limits(result, with_training=False)
+    for penalty, dropout in _sparse_series(result):
+        rows = [r for r in _rows_of(result, penalty, dropout) if not _is_empty(r)]
+        zeros, mean = _series(rows, "zero_fraction"), _series(rows, "test_mean")
+        (line,) = ax.plot(zeros, mean, "o-", label=series_name(penalty, dropout))
+        for row in rows:
+            ax.annotate(f"{row.alpha:g}", (row.zero_fraction, row.test_mean),
+                        textcoords="offset points", xytext=(3, 3),
+                        fontsize="x-small", color=line.get_color())  # fmt: skip
+    baseline = _baseline(result)
+    if baseline is not None:
+        ax.axhline(baseline.test_mean, color="gray", linestyle=":",
+                   label="no penalty")  # fmt: skip
+    _mark_empty(ax, result.rows, "zero_fraction", limits[0])
+    ax.set(xlim=(-0.03, 1.03), ylim=limits,
+           xlabel="fraction of zero weights (mean over folds)",
+           ylabel=f"CV {_metric_label(result.dataset.metric)}")  # fmt: skip
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small")
 
 
 def _series_color(result, penalty, dropout):
@@ -528,6 +618,15 @@ def study_figures(result):
             lambda figure: draw_sparsity(figure, result),
         ),
     ]
+    if _sparse_series(result):
+        figures.append(
+            FigureSpec(
+                TRADE_OFF_FIGURE,
+                f"validation {metric} against the fraction of zero weights, for "
+                "the penalties that zero weights (labels: alpha)",
+                lambda figure: draw_trade_off(figure, result),
+            )
+        )
     if result.best_estimator is not None:
         figures.append(
             FigureSpec(

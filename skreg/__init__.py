@@ -4,7 +4,7 @@ from . import theory  # the public submodule skreg.theory
 from ._capacity import CapacityCurve, capacity_curve
 from ._cv import RegularizedMLPClassifierCV, RegularizedMLPRegressorCV
 from ._mlp import RegularizedMLPClassifier, RegularizedMLPRegressor
-from ._path import RegularizationPath, regularization_path
+from ._path import RegularizationPath, default_alphas, regularization_path
 from ._polynomial import PolynomialCapacity
 
 __version__ = "0.1.0"
@@ -19,6 +19,7 @@ __all__ = [
     "RegularizedMLPRegressorCV",
     "__version__",
     "capacity_curve",
+    "default_alphas",
     "regularization_path",
     "theory",
 ]

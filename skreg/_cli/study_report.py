@@ -581,6 +581,17 @@ def _best_label(result):
     return f"{row.penalty}, alpha {row.alpha:g}{dropout}"
 
 
+def _trade_off_figures(result):
+    """The score against the zero weights, when some penalty zeroes weights."""
+    if not _sparse_series(result):
+        return []
+    caption = (
+        f"validation {result.dataset.metric} against the fraction of zero "
+        "weights, for the penalties that zero weights (labels: alpha)"
+    )
+    return [FigureSpec(TRADE_OFF_FIGURE, caption, lambda f: draw_trade_off(f, result))]
+
+
 def study_figures(result):
     """Return the figures of a study's report.
 
@@ -618,15 +629,7 @@ def study_figures(result):
             lambda figure: draw_sparsity(figure, result),
         ),
     ]
-    if _sparse_series(result):
-        figures.append(
-            FigureSpec(
-                TRADE_OFF_FIGURE,
-                f"validation {metric} against the fraction of zero weights, for "
-                "the penalties that zero weights (labels: alpha)",
-                lambda figure: draw_trade_off(figure, result),
-            )
-        )
+    figures += _trade_off_figures(result)
     if result.best_estimator is not None:
         figures.append(
             FigureSpec(

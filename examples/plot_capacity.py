@@ -106,9 +106,11 @@ print("  " + " ".join(f"{b:+.2f}" for b in standardized))
 # ----------------------------
 # ``capacity_curve`` works with any estimator: here the number of hidden units
 # of a small network trained by L-BFGS, from none (a linear model) to 8.
+# L-BFGS runs every fit to convergence (on 16 points it needs up to a few
+# hundred iterations, more than the default ``max_iter=200``).
 sizes = [(), (1,), (2,), (4,), (8,)]
 mlp = RegularizedMLPRegressor(
-    solver="lbfgs", activation="tanh", alpha=1e-4, max_iter=200, random_state=0
+    solver="lbfgs", activation="tanh", alpha=1e-4, max_iter=2000, random_state=0
 )
 mlp_curve = capacity_curve(
     mlp, X, y, param_name="hidden_layer_sizes", param_range=sizes, cv=cv,

@@ -168,6 +168,7 @@ else:
     ax.plot(w0[:n_weights], (decayed - plain)[:n_weights], "o", label="weights")
     w_line = np.array([w0[:n_weights].min(), w0[:n_weights].max()])
     ax.plot(w_line, -decay * w_line, label=f"-eta * alpha' * w (slope {-decay:g})")
+    ax.locator_params(axis="x", nbins=5)  # fewer ticks: the labels do not overlap
     ax.set_xlabel("weight w before the step")
     ax.set_ylabel("L2 step minus unregularized step")
     ax.set_title("One SGD step: L2 is weight decay")

@@ -14,7 +14,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.model_selection import validation_curve
 
-from ._utils.plotting import import_pyplot
+from ._utils.plotting import import_pyplot, plot_mean_and_band
 
 
 def _label(value):
@@ -188,9 +188,8 @@ class CapacityCurve:
             ("validation", self.validation_scores_mean, self.validation_scores_std),
         ]
         for name, mean, std in curves:
-            (line,) = ax.plot(positions, mean, marker="o", label=f"{name} score")
-            ax.fill_between(
-                positions, mean - std, mean + std, color=line.get_color(), alpha=0.2
+            plot_mean_and_band(
+                ax, positions, mean, std, marker="o", label=f"{name} score"
             )
         ax.axvline(
             positions[self.best_index_], color="k", linestyle="--",

@@ -39,7 +39,7 @@ from ._network import zero_fraction
 from ._path import default_alphas, fit_on_path
 from ._penalties import PENALTY_NAMES, Penalty, make_penalty
 from ._solvers import check_penalty_supported
-from ._utils.plotting import import_pyplot
+from ._utils.plotting import import_pyplot, plot_mean_and_band
 from ._utils.state import restore_state_on_error
 from ._utils.threads import blas_threads
 
@@ -468,9 +468,8 @@ class _RegularizedMLPCVMixin:
         for penalty in self.penalties_:
             mean = self.scores_[penalty].mean(axis=0)
             std = self.scores_[penalty].std(axis=0)
-            (line,) = ax.plot(self.alphas_, mean, marker="o", label=str(penalty))
-            ax.fill_between(
-                self.alphas_, mean - std, mean + std, color=line.get_color(), alpha=0.2
+            plot_mean_and_band(
+                ax, self.alphas_, mean, std, marker="o", label=str(penalty)
             )
         ax.plot(
             self.alpha_ if self.penalty_ is not None else self.alphas_[0],

@@ -9,6 +9,7 @@ with the chosen and the largest polynomials.  Nothing here prints.
 
 import numpy as np
 
+from .._utils.plotting import plot_mean_and_band
 from .report import FigureSpec, Report, Table
 
 ERROR_FIGURE = "error_vs_degree.png"
@@ -187,9 +188,8 @@ def draw_errors(figure, study):
         ("validation", study.validation_error, curve.validation_scores_std),
     ]
     for name, mean, std in curves:
-        (line,) = ax.plot(degrees, mean, "o-", label=f"{name} MSE")
-        low = np.maximum(mean - std, mean / 10)  # a log axis needs > 0
-        ax.fill_between(degrees, low, mean + std, color=line.get_color(), alpha=0.2)
+        plot_mean_and_band(ax, degrees, mean, std, floor=mean / 10,  # log axis: > 0
+                           marker="o", label=f"{name} MSE")  # fmt: skip
     if study.truth is not None:
         ax.axhline(study.truth.noise**2, color="gray", linestyle="-.",
                    label="noise variance")  # fmt: skip

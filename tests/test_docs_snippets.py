@@ -7,14 +7,12 @@ scheduler or data files the reader brings.
 """
 
 import importlib.util
-import os
 import re
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from quiet_run import run_without_warnings
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 # page: (the blocks that run, None for all; the optional modules they import)
@@ -47,11 +45,4 @@ def test_a_docs_page_runs_without_a_warning(page, tmp_path):
     # a file, not -c: Dask's worker processes import the main module
     script = tmp_path / "snippet.py"
     script.write_text(code)
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"}
-    done = subprocess.run(
-        [sys.executable, "-W", "always", str(script)], cwd=tmp_path,
-        capture_output=True, text=True, timeout=300,
-        env={**env, "MPLBACKEND": "Agg"},
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert "Warning" not in done.stderr, done.stderr
+    run_without_warnings([str(script)], cwd=tmp_path)

@@ -5,12 +5,10 @@ with every warning shown (``-W always``) must print none: the gallery pages
 show what the scripts print.
 """
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from quiet_run import run_without_warnings
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("plot_*.py"))
 
@@ -18,10 +16,4 @@ EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("plot_*.py"))
 @pytest.mark.slow
 @pytest.mark.parametrize("script", EXAMPLES, ids=[p.name for p in EXAMPLES])
 def test_example_runs(script, tmp_path):
-    env = {**os.environ, "MPLBACKEND": "Agg"}
-    result = subprocess.run(
-        [sys.executable, "-W", "always", str(script)], cwd=tmp_path, env=env,
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert "Warning" not in result.stderr, result.stderr[-2000:]
+    run_without_warnings([str(script)], cwd=tmp_path)

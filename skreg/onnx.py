@@ -128,11 +128,14 @@ def register():
 
 
 # ------------------------------------------------------------ shape calculators
-def _float_type(input_type):
-    """The tensor type the network computes in: double stays double."""
+def _compute_type(input_type):
+    """(tensor type, proto type, numpy dtype) the network computes in.
+
+    Double stays double; float, integer and boolean inputs compute in float.
+    """
     if isinstance(input_type, DoubleTensorType):
-        return DoubleTensorType
-    return FloatTensorType
+        return DoubleTensorType, TensorProto.DOUBLE, np.float64
+    return FloatTensorType, TensorProto.FLOAT, np.float32
 
 
 def _check_operator(operator, n_outputs):
@@ -147,7 +150,7 @@ def _regressor_shapes(operator):
     _check_operator(operator, 1)
     model = operator.raw_operator
     n_rows = operator.inputs[0].get_first_dimension()
-    value_type = _float_type(operator.inputs[0].type)
+    value_type, _, _ = _compute_type(operator.inputs[0].type)
     operator.outputs[0].set_type(value_type([n_rows, model.n_outputs_]))
 
 
@@ -160,7 +163,7 @@ def _classifier_shapes(operator):
     n_rows = operator.inputs[0].get_first_dimension()
     label_shape = [n_rows, len(classes)] if _is_multilabel(model) else [n_rows]
     operator.outputs[0].set_type(label_type(label_shape))
-    value_type = _float_type(operator.inputs[0].type)
+    value_type, _, _ = _compute_type(operator.inputs[0].type)
     operator.outputs[1].set_type(value_type([n_rows, len(classes)]))
 
 
@@ -190,13 +193,6 @@ def _label_tensor(classes):
 
 
 # ------------------------------------------------------------------- converters
-def _compute_type(operator):
-    """(proto type, numpy dtype) the graph computes in: double stays double."""
-    if isinstance(operator.inputs[0].type, DoubleTensorType):
-        return TensorProto.DOUBLE, np.float64
-    return TensorProto.FLOAT, np.float32
-
-
 def _node(scope, container, op_type, inputs, output=None, **attributes):
     """Add one node; return the name of its output (a fresh one by default)."""
     if output is None:
@@ -226,9 +222,8 @@ def _check_activations(model):
             )
 
 
-def _layer(scope, container, x, W, b, op, output=None):
-    """``op(x @ W + b)``, written into ``output`` when given."""
-    proto = TensorProto.DOUBLE if W.dtype == np.float64 else TensorProto.FLOAT
+def _layer(scope, container, x, W, b, op, proto, output=None):
+    """``op(x @ W + b)`` with W and b of ONNX type ``proto``, into ``output``."""
     W_name = _constant(scope, container, "coefficient", proto, W)
     b_name = _constant(scope, container, "intercept", proto, b.reshape(1, -1))
     product = _node(scope, container, "MatMul", [x, W_name])
@@ -248,7 +243,7 @@ def _network_output(scope, operator, container, output=None):
     """
     model = operator.raw_operator
     _check_activations(model)
-    proto, dtype = _compute_type(operator)
+    _, proto, dtype = _compute_type(operator.inputs[0].type)
     x = operator.inputs[0].full_name
     if not isinstance(operator.inputs[0].type, DoubleTensorType | FloatTensorType):
         x = _node(scope, container, "Cast", [x], to=proto)
@@ -258,7 +253,8 @@ def _network_output(scope, operator, container, output=None):
             op, name = _HIDDEN_OPS[model.activation], None
         else:
             op, name = _OUTPUT_OPS[model.out_activation_], output
-        x = _layer(scope, container, x, W.astype(dtype), b.astype(dtype), op, name)
+        W, b = W.astype(dtype), b.astype(dtype)
+        x = _layer(scope, container, x, W, b, op, proto, name)
     return x
 
 
@@ -289,7 +285,7 @@ def _convert_classifier(scope, operator, container):
 
 def _above_half(scope, operator, container, p):
     """``p > 0.5``, strictly: the threshold of scikit-learn's LabelBinarizer."""
-    proto, dtype = _compute_type(operator)
+    _, proto, dtype = _compute_type(operator.inputs[0].type)
     half = _constant(scope, container, "half", proto, np.array(0.5, dtype))
     return _node(scope, container, "Greater", [p, half])
 
@@ -305,7 +301,7 @@ def _binary_probabilities(scope, operator, container, classes):
             "skreg.onnx cannot convert a classifier fitted on "
             f"{len(classes)} class(es) with one output: classes_={classes!r}."
         )
-    proto, dtype = _compute_type(operator)
+    _, proto, dtype = _compute_type(operator.inputs[0].type)
     p = _network_output(scope, operator, container)
     one = _constant(scope, container, "one", proto, np.array(1.0, dtype))
     negative = _node(scope, container, "Sub", [one, p])

@@ -49,6 +49,7 @@ Examples
 import numbers
 
 import numpy as np
+from sklearn.utils.validation import check_is_fitted
 
 try:
     import skl2onnx
@@ -139,6 +140,7 @@ def _compute_type(input_type):
 
 
 def _check_operator(operator, n_outputs):
+    check_is_fitted(operator.raw_operator)
     check_input_and_output_numbers(
         operator, input_count_range=1, output_count_range=n_outputs
     )

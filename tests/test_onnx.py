@@ -19,6 +19,7 @@ from sklearn.datasets import (
     make_classification,
     make_multilabel_classification,
 )
+from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -250,6 +251,12 @@ def test_single_class_is_refused(iris):
     model = _classifier().fit(X, np.zeros(len(X), dtype=int))
     with pytest.raises(ValueError, match=r"fitted on 1 class\(es\)"):
         _run(model, X, options={"zipmap": False})
+
+
+def test_an_unfitted_regressor_is_refused():
+    # scikit-learn's NotFittedError, not an AttributeError from inside skl2onnx
+    with pytest.raises(NotFittedError):
+        skl2onnx.to_onnx(RegularizedMLPRegressor(), np.zeros((1, 3), np.float32))
 
 
 def test_import_error_names_the_extra(monkeypatch):

@@ -22,13 +22,18 @@ from numbers import Integral
 
 import numpy as np
 from joblib import Parallel, delayed, effective_n_jobs
-from sklearn.base import _fit_context, is_classifier
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    RegressorMixin,
+    _fit_context,
+    is_classifier,
+)
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
@@ -39,8 +44,9 @@ from ._network import zero_fraction
 from ._path import default_alphas, fit_on_path
 from ._penalties import PENALTY_NAMES, Penalty, make_penalty
 from ._solvers import check_penalty_supported
+from ._utils.callbacks import CallbackSupportMixin
 from ._utils.plotting import import_pyplot, plot_mean_and_band
-from ._utils.state import restore_state_on_error
+from ._utils.state import AtomicSetParamsMixin, restore_state_on_error
 from ._utils.threads import blas_threads
 
 # An int ``alphas`` gives that many strengths from ``alpha_max`` (the weights
@@ -209,11 +215,12 @@ def _check_alphas(alphas):
 
 
 def _fitted_state(estimator):
-    """Every attribute that fit set (the fitted model), not the parameters.
+    """The fitted attributes of a plain estimator, to warm-start another one.
 
-    Fitted attributes end with "_" or are private ("_label_binarizer"); other
-    public names (the classifier's fixed ``loss``) are not fitted.
-    scikit-learn's callback attributes stay with the estimator they belong to.
+    Fitted attributes end with "_" or are private ("_label_binarizer",
+    "_optimizer"); other public names (the classifier's fixed ``loss``) are
+    not fitted.  scikit-learn's callback attributes stay with the estimator
+    they belong to.
     """
     params = estimator.get_params(deep=False)
     return {
@@ -225,40 +232,85 @@ def _fitted_state(estimator):
     }
 
 
-class _RegularizedMLPCVMixin:
-    """Fit, selection and refit shared by the two CV estimators.
+# Fitted attributes of the refitted plain estimator that a CV estimator shows
+# as its own (read from ``best_estimator_``), so that it can stand where a
+# plain fitted estimator stands (an ONNX converter, SelectFromModel, a plot
+# of the loss curve).
+_REFITTED_ATTRIBUTES = (
+    "coefs_", "intercepts_", "n_iter_", "t_", "loss_", "loss_curve_",
+    "best_loss_", "data_loss_curve_", "penalty_curve_", "validation_scores_",
+    "validation_loss_curve_", "best_validation_score_", "n_layers_",
+    "n_outputs_", "out_activation_", "sparsity_", "feature_importances_",
+)  # fmt: skip
 
-    Subclasses set ``_plain_class``, the estimator that the paths fit.
+
+def _refitted_attribute(name):
+    def read(self):
+        check_is_fitted(self)
+        return getattr(self.best_estimator_, name)
+
+    return property(read, doc=f"The refitted model's ``{name}``.")
+
+
+class _RegularizedMLPCV(AtomicSetParamsMixin, BaseEstimator):
+    """Cross-validation along paths, the choice and the refit of both CV estimators.
+
+    A meta-estimator: it fits plain estimators (``_plain_class``) built by
+    :meth:`_get_estimator` and, after the refit, holds the chosen one as
+    ``best_estimator_``, through which it predicts.
     """
 
     _plain_class = None
+    _parameter_constraints: dict = {}
 
-    @property
-    def alpha(self):
-        """The chosen strength, ``alpha_`` (set by fit)."""
-        check_is_fitted(self, "alpha_")
-        return self.alpha_
-
-    @property
-    def penalty(self):
-        """The chosen penalty, ``penalty_`` (set by fit)."""
-        check_is_fitted(self, "penalty_")
-        return self.penalty_
+    def __init__(
+        self, hidden_layer_sizes, activation, alphas, penalties, cv, scoring,
+        selection, n_jobs, refit, path_max_iter, solver, l1_ratio, batch_size,
+        learning_rate, learning_rate_init, power_t, max_iter, shuffle,
+        random_state, tol, verbose, warm_start, momentum, nesterovs_momentum,
+        early_stopping, validation_fraction, beta_1, beta_2, epsilon,
+        n_iter_no_change, max_fun, dropout,
+    ):  # fmt: skip
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.alphas = alphas
+        self.penalties = penalties
+        self.cv = cv
+        self.scoring = scoring
+        self.selection = selection
+        self.n_jobs = n_jobs
+        self.refit = refit
+        self.path_max_iter = path_max_iter
+        self.solver = solver
+        self.l1_ratio = l1_ratio
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.dropout = dropout
 
     def __sklearn_is_fitted__(self):
-        return hasattr(self, "coefs_")
+        return hasattr(self, "best_estimator_")
 
-    @available_if(lambda estimator: False)
-    def partial_fit(self, X, y):
-        """Not offered: a CV estimator chooses alpha by full fits along paths.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            The input data.
-        y : array-like of shape (n_samples,)
-            The targets.
-        """
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None, groups=None):
@@ -281,16 +333,15 @@ class _RegularizedMLPCVMixin:
         -------
         self : object
             The fitted estimator: the chosen ``penalty_`` and ``alpha_``, the
-            cross-validation scores and (with ``refit=True``) the fitted
-            attributes of the refitted plain estimator.
+            cross-validation scores and (with ``refit=True``) the refitted
+            ``best_estimator_``.
         """
         with restore_state_on_error(self):
             return self._fit_cv(X, y, sample_weight, groups)
 
     def _fit_cv(self, X, y, sample_weight, groups):
         start = self._warm_start_state()
-        for name in list(_fitted_state(self)):
-            delattr(self, name)
+        self._forget_fit()
         X, y = self._check_cv_data(X, y)
         if sample_weight is not None:
             sample_weight = np.asarray(sample_weight, dtype=float)
@@ -310,14 +361,19 @@ class _RegularizedMLPCVMixin:
         _report_warnings(caught, n_fits)
         return self
 
+    def _forget_fit(self):
+        """Drop what a previous fit found (a new fit may not refit)."""
+        for name in [n for n in vars(self) if n.endswith("_")]:
+            delattr(self, name)
+
     def _warm_start_state(self):
-        """The refitted model of the previous fit, for ``warm_start=True``.
+        """The refitted model's state of the previous fit, for ``warm_start=True``.
 
         None (fresh starts) without ``warm_start`` or a previous refit.
         """
-        if not (self.warm_start and hasattr(self, "coefs_")):
+        if not (self.warm_start and hasattr(self, "best_estimator_")):
             return None
-        return {name: getattr(self, name) for name in self._refitted_names}
+        return _fitted_state(self.best_estimator_)
 
     def _check_cv_data(self, X, y):
         X, y = validate_data(
@@ -340,22 +396,25 @@ class _RegularizedMLPCVMixin:
     def _warm_max_iter(self):
         """The budget of a warm-started fit along a path (None: ``max_iter``).
 
-        "auto" caps the epochs of "sgd" and "adam", whose fits rarely meet
-        ``tol`` within ``max_iter`` warm-started or not; L-BFGS's warm starts
-        converge by ``tol`` in few iterations, and are left to do so.
+        "auto" is ``max_iter`` divided by the solver's entry of
+        ``AUTO_PATH_DIVISORS``, at least 1.
         """
         if self.path_max_iter != "auto":
             return self.path_max_iter
         return max(1, self.max_iter // AUTO_PATH_DIVISORS[self.solver])
 
-    def _plain(self, penalty, start=None, **params):
-        """A plain estimator with this one's parameters and ``penalty``."""
-        names = self._plain_class._get_param_names()
-        kept = {n: getattr(self, n) for n in names if n not in _CHOSEN_PARAMETERS}
-        model = self._plain_class(
-            **{**kept, "penalty": penalty, "verbose": False, **params}
-        )
-        if start is not None:  # a copy: the fits update some arrays in place
+    def _get_estimator(self, penalty, start=None):
+        """The plain estimator of ``penalty`` with this one's shared parameters.
+
+        Every fit along the paths and the refit use such a model, quiet (the
+        refit's last fit gets ``verbose``).  ``start``, the fitted state of a
+        previous refit, is copied in: the fits update some arrays in place.
+        """
+        shared = self._plain_class._get_param_names()
+        params = {name: value for name, value in self.get_params(deep=False).items()
+                  if name in shared}  # fmt: skip
+        model = self._plain_class(**{**params, "penalty": penalty, "verbose": False})
+        if start is not None:
             vars(model).update(copy.deepcopy(start))
         return model
 
@@ -374,8 +433,8 @@ class _RegularizedMLPCVMixin:
         run = delayed(_run_path)
         budget = self._warm_max_iter()
         records = Parallel(n_jobs=self.n_jobs)(
-            run(self._plain(p, start), path, data, split, self.scoring, budget,
-                one_thread)
+            run(self._get_estimator(p, start), path, data, split, self.scoring,
+                budget, one_thread)
             for p, split, path in tasks
         )  # fmt: skip
         by_penalty = {}
@@ -426,10 +485,11 @@ class _RegularizedMLPCVMixin:
 
         The model that was scored is a path's, so the refit follows the same
         path; its last fit warns (and reports to callbacks) as a plain fit.
+        The refitted model becomes ``best_estimator_``.
         """
         X, y, sample_weight = data
         path = [0.0] if self.penalty_ is None else self.alphas_[: self.best_index_ + 1]
-        model = self._plain(self.penalty_, start)
+        model = self._get_estimator(self.penalty_, start)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             for alpha in path[:-1]:
@@ -441,44 +501,127 @@ class _RegularizedMLPCVMixin:
         if getattr(self, "_skl_callbacks", None):
             model.set_callbacks(*self._skl_callbacks)
         fit_on_path(model, path[-1], X, y, sample_weight)
-        state = _fitted_state(model)
-        vars(self).update(state)
-        self._refitted_names = tuple(state)
+        self.best_estimator_ = model
         return [(w.category, str(w.message)) for w in caught], len(path) - 1
 
-    def plot(self, ax=None):
-        """Plot the mean held-out score against alpha per penalty (needs matplotlib).
+    def _checked_input(self, X):
+        """X validated against the fit's features and names, for the refitted model.
 
-        Each curve is the mean over the folds with a band of one standard
-        deviation; the chosen ``(penalty_, alpha_)`` is marked.
+        The refitted model was fitted on the validated array, so it knows no
+        feature names: the names are checked here, once.
+        """
+        check_is_fitted(self)
+        return validate_data(
+            self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32),
+            reset=False,
+        )  # fmt: skip
+
+    def predict(self, X):
+        """Predict with the refitted model, ``best_estimator_``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The predicted classes (classifier) or values (regressor).
+        """
+        X = self._checked_input(X)
+        return self.best_estimator_.predict(X)
+
+    def compact(self, drop_features=False):
+        """Return the refitted model without its dead hidden units.
+
+        ``best_estimator_.compact(drop_features)``: a plain fitted estimator
+        (see :meth:`RegularizedMLPClassifier.compact`); this one is not
+        modified.
+
+        Parameters
+        ----------
+        drop_features : bool, default=False
+            Also remove the input features whose first-layer weights are all
+            zero (their indices are in ``selected_features_`` of the result).
+
+        Returns
+        -------
+        estimator : RegularizedMLPClassifier or RegularizedMLPRegressor
+            A compacted copy of ``best_estimator_``.
+        """
+        check_is_fitted(self)
+        return self.best_estimator_.compact(drop_features=drop_features)
+
+    def plot(self, ax=None, *, penalties=None, score_type="test", mark_chosen=True):
+        """Plot the mean score against alpha per penalty (needs matplotlib).
+
+        Each held-out curve is the mean over the folds with a band of one
+        standard deviation, each training curve is dashed in the same color,
+        and no penalty (one fit, whatever alpha) is a gray horizontal line.
+        An alpha at which the network of every fold is empty (all weights
+        exactly zero: the constant model) is a triangle on the bottom edge
+        instead of a point, so that the axis zooms to the networks that are
+        not empty.  A star marks the chosen ``(penalty_, alpha_)``.
 
         Parameters
         ----------
         ax : matplotlib Axes, default=None
             Axes to draw on; a new figure is created when None.
+        penalties : sequence of str, Penalty or None, default=None
+            The penalties drawn, among ``penalties_``; None draws all of them.
+        score_type : {"test", "train", "both"}, default="test"
+            Draw the held-out scores, the training scores or both.
+        mark_chosen : bool, default=True
+            Mark the chosen candidate (when its penalty is drawn).
 
         Returns
         -------
         ax : matplotlib Axes
             The axes drawn on.
         """
+        from ._utils.plotting import mark_empty_networks
+
         check_is_fitted(self, "scores_")
         if ax is None:
             _, ax = import_pyplot().subplots()
-        for penalty in self.penalties_:
-            mean = self.scores_[penalty].mean(axis=0)
-            std = self.scores_[penalty].std(axis=0)
-            plot_mean_and_band(
-                ax, self.alphas_, mean, std, marker="o", label=str(penalty)
-            )
-        ax.plot(
-            self.alpha_ if self.penalty_ is not None else self.alphas_[0],
-            self.best_score_, marker="*", markersize=14, color="k", linestyle="",
-            label=f"chosen: {self.penalty_}, alpha={self.alpha_:.3g}",
-        )  # fmt: skip
+        drawn = self.penalties_ if penalties is None else tuple(penalties)
+        kinds = {"test": [False], "train": [True], "both": [False, True]}[score_type]
+        results = self.cv_results_
+        for penalty in drawn:
+            rows = [k for k, p in enumerate(results["param_penalty"]) if p == penalty]
+            keep = results["mean_zero_fraction"][rows] < 1  # not the constant model
+            name, color = "no penalty" if penalty is None else str(penalty), None
+            for train in kinds:
+                scores = (self.train_scores_ if train else self.scores_)[penalty]
+                label = f"{name}, training" if train else name
+                mean, std = scores.mean(axis=0), scores.std(axis=0)
+                if penalty is None:  # one fit, repeated along the alphas
+                    style = "-." if train else ":"
+                    ax.axhline(mean[0], color="gray", linestyle=style, label=label)
+                elif train:
+                    x = self.alphas_[keep]
+                    ax.plot(x, mean[keep], "s--", color=color, label=label)
+                else:
+                    color = plot_mean_and_band(
+                        ax, self.alphas_[keep], mean[keep], std[keep], marker="o",
+                        label=label,
+                    ).get_color()  # fmt: skip
+            if penalty is not None:
+                mark_empty_networks(ax, self.alphas_[~keep])
+        if mark_chosen and self.penalty_ in drawn:
+            ax.plot(
+                self.alpha_ if self.penalty_ is not None else self.alphas_[0],
+                self.best_score_, marker="*", markersize=14, color="k", linestyle="",
+                label=f"chosen: {self.penalty_}, alpha={self.alpha_:.3g}",
+            )  # fmt: skip
         ax.set(xscale="log", xlabel="alpha", ylabel=_score_label(self.scoring))
         ax.legend()
         return ax
+
+
+for _name in _REFITTED_ATTRIBUTES:
+    setattr(_RegularizedMLPCV, _name, _refitted_attribute(_name))
 
 
 def _score_label(scoring):
@@ -518,9 +661,10 @@ def _cv_results(alphas, penalties, test, train, n_iter, zeros, fit_time):
     return results
 
 
-class RegularizedMLPClassifierCV(_RegularizedMLPCVMixin, RegularizedMLPClassifier):
-    __doc__ = _docstrings.CLASSIFIER_CV
-
+@_docstrings.documented("classifier_cv", AUTO_PATH_DIVISORS)
+class RegularizedMLPClassifierCV(
+    CallbackSupportMixin, ClassifierMixin, _RegularizedMLPCV
+):
     _plain_class = RegularizedMLPClassifier
     _parameter_constraints: dict = _cv_constraints(RegularizedMLPClassifier)
 
@@ -536,12 +680,66 @@ class RegularizedMLPClassifierCV(_RegularizedMLPCVMixin, RegularizedMLPClassifie
         epsilon=1e-8, n_iter_no_change=10, max_fun=15000, dropout=0.0,
         class_weight=None,
     ):  # fmt: skip
-        _set_parameters(self, locals())
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes, activation=activation,
+            alphas=alphas, penalties=penalties, cv=cv, scoring=scoring,
+            selection=selection, n_jobs=n_jobs, refit=refit,
+            path_max_iter=path_max_iter, solver=solver, l1_ratio=l1_ratio,
+            batch_size=batch_size, learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init, power_t=power_t,
+            max_iter=max_iter, shuffle=shuffle, random_state=random_state,
+            tol=tol, verbose=verbose, warm_start=warm_start, momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping,
+            validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2,
+            epsilon=epsilon, n_iter_no_change=n_iter_no_change, max_fun=max_fun,
+            dropout=dropout,
+        )  # fmt: skip
+        self.class_weight = class_weight
+
+    classes_ = _refitted_attribute("classes_")
+
+    def predict_proba(self, X):
+        """Probability estimates of the refitted model, ``best_estimator_``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y_prob : ndarray of shape (n_samples, n_classes)
+            The probability of each class, in the order of ``classes_``.
+        """
+        X = self._checked_input(X)
+        return self.best_estimator_.predict_proba(X)
+
+    def predict_log_proba(self, X):
+        """Log of the probability estimates, ``log(predict_proba(X))``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        log_y_prob : ndarray of shape (n_samples, n_classes)
+            The log-probability of each class, in the order of ``classes_``.
+        """
+        X = self._checked_input(X)
+        return self.best_estimator_.predict_log_proba(X)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
 
 
-class RegularizedMLPRegressorCV(_RegularizedMLPCVMixin, RegularizedMLPRegressor):
-    __doc__ = _docstrings.REGRESSOR_CV
-
+@_docstrings.documented("regressor_cv", AUTO_PATH_DIVISORS)
+class RegularizedMLPRegressorCV(
+    CallbackSupportMixin, RegressorMixin, _RegularizedMLPCV
+):
     _plain_class = RegularizedMLPRegressor
     _parameter_constraints: dict = _cv_constraints(RegularizedMLPRegressor)
 
@@ -556,10 +754,18 @@ class RegularizedMLPRegressorCV(_RegularizedMLPCVMixin, RegularizedMLPRegressor)
         early_stopping=False, validation_fraction=0.1, beta_1=0.9, beta_2=0.999,
         epsilon=1e-8, n_iter_no_change=10, max_fun=15000, dropout=0.0,
     ):  # fmt: skip
-        _set_parameters(self, locals())
-
-
-def _set_parameters(estimator, arguments):
-    """Store every constructor argument unchanged, as scikit-learn requires."""
-    for name in estimator._get_param_names():
-        setattr(estimator, name, arguments[name])
+        super().__init__(
+            hidden_layer_sizes=hidden_layer_sizes, activation=activation,
+            alphas=alphas, penalties=penalties, cv=cv, scoring=scoring,
+            selection=selection, n_jobs=n_jobs, refit=refit,
+            path_max_iter=path_max_iter, solver=solver, l1_ratio=l1_ratio,
+            batch_size=batch_size, learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init, power_t=power_t,
+            max_iter=max_iter, shuffle=shuffle, random_state=random_state,
+            tol=tol, verbose=verbose, warm_start=warm_start, momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping,
+            validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2,
+            epsilon=epsilon, n_iter_no_change=n_iter_no_change, max_fun=max_fun,
+            dropout=dropout,
+        )  # fmt: skip
+        self.loss = loss

@@ -74,11 +74,12 @@ except ImportError as exc:  # the extra is optional: say how to get it
 
 from ._cv import RegularizedMLPClassifierCV, RegularizedMLPRegressorCV
 from ._mlp import RegularizedMLPClassifier, RegularizedMLPRegressor
+from ._network.activations import ACTIVATIONS
 
 __all__ = ["register"]
 
 # ONNX operator of each activation; None is the identity, which needs no node
-_HIDDEN_OPS = {"identity": None, "logistic": "Sigmoid", "tanh": "Tanh", "relu": "Relu"}
+_HIDDEN_OPS = {name: activation.onnx_op for name, activation in ACTIVATIONS.items()}
 _OUTPUT_OPS = {
     "identity": None,
     "logistic": "Sigmoid",
@@ -139,8 +140,15 @@ def _compute_type(input_type):
     return FloatTensorType, TensorProto.FLOAT, np.float32
 
 
+def _fitted_network(operator):
+    """The fitted plain estimator behind the operator (a CV one's refitted model)."""
+    model = operator.raw_operator
+    check_is_fitted(model)
+    return getattr(model, "best_estimator_", model)
+
+
 def _check_operator(operator, n_outputs):
-    check_is_fitted(operator.raw_operator)
+    _fitted_network(operator)
     check_input_and_output_numbers(
         operator, input_count_range=1, output_count_range=n_outputs
     )
@@ -150,7 +158,7 @@ def _check_operator(operator, n_outputs):
 def _regressor_shapes(operator):
     """One output: the predictions, shape (N, n_outputs_)."""
     _check_operator(operator, 1)
-    model = operator.raw_operator
+    model = _fitted_network(operator)
     n_rows = operator.inputs[0].get_first_dimension()
     value_type, _, _ = _compute_type(operator.inputs[0].type)
     operator.outputs[0].set_type(value_type([n_rows, model.n_outputs_]))
@@ -159,7 +167,7 @@ def _regressor_shapes(operator):
 def _classifier_shapes(operator):
     """Labels, shape (N,) or (N, n_labels) if multilabel, and probabilities."""
     _check_operator(operator, 2)
-    model = operator.raw_operator
+    model = _fitted_network(operator)
     classes = get_label_classes(operator.scope_inst, model)
     label_type, _, _ = _label_tensor(classes)
     n_rows = operator.inputs[0].get_first_dimension()
@@ -243,7 +251,7 @@ def _network_output(scope, operator, container, output=None):
     the input is double), since MatMul needs operands of one type; an integer
     or boolean input is cast to it first.
     """
-    model = operator.raw_operator
+    model = _fitted_network(operator)
     _check_activations(model)
     _, proto, dtype = _compute_type(operator.inputs[0].type)
     x = operator.inputs[0].full_name
@@ -267,7 +275,7 @@ def _convert_regressor(scope, operator, container):
 
 def _convert_classifier(scope, operator, container):
     """Labels and probabilities, as ``predict`` and ``predict_proba`` give them."""
-    model = operator.raw_operator
+    model = _fitted_network(operator)
     label, probabilities = (variable.full_name for variable in operator.outputs)
     classes = get_label_classes(scope, model)
     if _is_multilabel(model):

@@ -9,6 +9,7 @@ path.
 import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -161,7 +162,9 @@ def test_the_penalty_with_the_best_mean_score_wins(sparse_truth):
     assert best["l1"] > best["l2"]  # three informative features of forty
     assert est.penalty_ == "l1"
     assert est.best_score_ == pytest.approx(best["l1"])
-    assert est.penalty == "l1" and est.alpha == est.alpha_
+    # the refitted plain model carries the choice as its parameters
+    assert est.best_estimator_.penalty == "l1"
+    assert est.best_estimator_.alpha == est.alpha_
     assert est.sparsity_[0] > 0.5  # the refitted lasso is sparse
     # the same data with l2 alone: l2 wins by default
     only_l2 = clone(est).set_params(penalties=("l2",)).fit(X, y)
@@ -401,6 +404,73 @@ def test_alpha_and_penalty_are_not_parameters():
     }  # fmt: skip
     assert not hasattr(RegularizedMLPRegressorCV(), "alpha")  # not fitted yet
     assert not hasattr(RegularizedMLPClassifierCV(solver="adam"), "partial_fit")
+
+
+@pytest.mark.parametrize(
+    "cv_class, plain_class",
+    [
+        (RegularizedMLPClassifierCV, RegularizedMLPClassifier),
+        (RegularizedMLPRegressorCV, RegularizedMLPRegressor),
+    ],
+)
+def test_the_cv_estimators_are_meta_estimators_not_subclasses(cv_class, plain_class):
+    assert not issubclass(cv_class, plain_class)
+    estimator = cv_class()
+    for name in ("alpha", "penalty", "partial_fit", "evidence_tol"):
+        assert not hasattr(estimator, name)
+    # the plain model is built from the CV estimator's shared parameters
+    estimator.set_params(hidden_layer_sizes=(3,), max_iter=7, random_state=5)
+    model = estimator._get_estimator("l1")
+    assert type(model) is plain_class
+    shared = set(plain_class().get_params()) & set(estimator.get_params())
+    for name in shared - {"verbose"}:
+        assert model.get_params()[name] is estimator.get_params()[name], name
+    assert model.penalty == "l1" and model.verbose is False
+
+
+def test_predictions_and_fitted_attributes_go_through_best_estimator(digits):
+    X, y = digits[0][:300], digits[1][:300]
+    est = RegularizedMLPClassifierCV(
+        hidden_layer_sizes=(8,), solver="lbfgs", alphas=[3.0, 0.3], cv=3,
+        max_iter=200, random_state=0,
+    ).fit(X, y)  # fmt: skip
+    best = est.best_estimator_
+    assert type(best) is RegularizedMLPClassifier
+    assert (best.penalty, best.alpha) == (est.penalty_, est.alpha_)
+    assert est.coefs_ is best.coefs_ and est.loss_curve_ is best.loss_curve_
+    assert_array_equal(est.classes_, best.classes_)
+    assert_array_equal(est.feature_importances_, best.feature_importances_)
+    assert_array_equal(est.predict_proba(X), best.predict_proba(X))
+    assert_array_equal(est.predict_log_proba(X), best.predict_log_proba(X))
+    assert est.score(X, y) == best.score(X, y)
+    compacted = est.compact()
+    assert type(compacted) is RegularizedMLPClassifier
+    assert_array_equal(compacted.predict(X), est.predict(X))
+
+
+def test_feature_names_are_checked_once_by_the_cv_estimator(diabetes):
+    pandas = pytest.importorskip("pandas")
+    X = pandas.DataFrame(diabetes[0], columns=[f"f{k}" for k in range(10)])
+    est = _linear_cv().fit(X, diabetes[1])
+    assert list(est.feature_names_in_) == list(X.columns)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "X has feature names" warning
+        assert_array_equal(est.predict(X), est.best_estimator_.predict(X.values))
+    with pytest.raises(ValueError, match="feature names"):
+        est.predict(X.rename(columns={"f0": "other"}))
+
+
+def test_the_documented_auto_budgets_are_the_ones_used():
+    from skreg._cv import AUTO_PATH_DIVISORS
+
+    assert AUTO_PATH_DIVISORS == {"sgd": 10, "adam": 10, "lbfgs": 4}
+    doc = " ".join(RegularizedMLPRegressorCV.__doc__.split())
+    assert 'by 10 for "sgd", 10 for "adam"' in doc
+    assert 'and 4 for "lbfgs"' in doc
+    page = Path(__file__).parents[1] / "docs" / "choosing_alpha.rst"
+    text = " ".join(page.read_text().split())
+    assert 'a tenth of ``max_iter`` for "sgd" and "adam"' in text
+    assert 'a quarter for "lbfgs"' in text
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ workload once and prints milliseconds per epoch for each.  The steps nest
 (``forward`` contains its products), so the shares do not add up to 100%.
 """
 
+import dataclasses
 import sys
 import time
 import warnings
@@ -51,8 +52,9 @@ def instrument():
     _timed(passes, "_dot_into", "    forward products")
     relu = _timed(activations, "_relu", "    relu")
     derivative = _timed(activations, "_relu_derivative", "    relu derivative")
-    activations.ACTIVATIONS["relu"] = relu
-    activations.DERIVATIVES["relu"] = derivative
+    activations.ACTIVATIONS["relu"] = dataclasses.replace(
+        activations.ACTIVATIONS["relu"], forward=relu, derivative=derivative
+    )
     for loss in (losses.MultinomialLogLoss, losses.SquaredError):
         _timed(loss, "value_and_delta", "  loss and output delta")
     _timed(optimizers.AdamOptimizer, "update", "optimizer update")

@@ -1,6 +1,14 @@
-r"""Class docstrings of the two estimators, which share most parameters."""
+r"""The estimators' numpydoc docstrings, which share most of their parameters.
 
-import re
+Every parameter has one entry in ``_PARAMETER_ENTRIES``; the class decorator
+:func:`documented` writes a class's Parameters section from the entries of
+the parameters of its signature, so a shared entry cannot drift between the
+four estimators.
+"""
+
+import inspect
+
+from ._network.activations import ACTIVATIONS
 
 _SUMMARY = {
     "classifier": """Multi-layer perceptron classifier with a choice of weight penalty.
@@ -21,26 +29,28 @@ _SUMMARY = {
 """,
 }
 
-_LOSS = """
+
+# One entry per constructor parameter, as numpydoc writes it; each class
+# documents the parameters of its signature, in its order (see ``documented``).
+_PARAMETER_ENTRIES = {
+    "loss": """
     loss : {"squared_error", "poisson"}, default="squared_error"
         The data term: half squared error with an identity output, or half
         Poisson deviance with an exponential output (needs ``y >= 0``).
-"""
-
-_PARAMETERS = """
+""",
+    "hidden_layer_sizes": """
     hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         The number of units of each hidden layer.  ``()`` gives a model with no
         hidden layer: linear, logistic or softmax regression.
-
-    activation : {"identity", "logistic", "tanh", "relu"}, default="relu"
-        Activation function of the hidden layers.
-
+""",
+    "solver": """
     solver : {"lbfgs", "sgd", "adam"}, default="adam"
         The optimizer.  "lbfgs" is full-batch L-BFGS-B (weights split into
         positive and negative parts for penalties with an L1 part); "sgd" and
         "adam" are mini-batch methods that apply non-smooth penalties by a
         proximal step after each update.
-
+""",
+    "alpha": """
     alpha : float or "evidence", default=0.0001
         Strength of the penalty, divided by the sum of sample weights (the
         number of samples when unweighted) for every solver and batch size.
@@ -48,7 +58,8 @@ _PARAMETERS = """
         by maximising the evidence, one strength per weight matrix: the fit
         alternates MAP fits and MacKay's updates (see the user guide,
         "Choosing alpha by the evidence"); approximate with "sgd" and "adam".
-
+""",
+    "penalty": """
     penalty : {"l2", "l1", "elasticnet", "l0", "group_lasso"}, penalty object \
             or None, default="l2"
         The penalty on the weights (biases are never penalised):
@@ -59,94 +70,184 @@ _PARAMETERS = """
         ``solver="sgd"`` or ``"adam"``.  A penalty object (a subclass of
         ``skreg._penalties.Penalty``, see the user guide's "Architecture")
         adds a penalty of one's own.
-
+""",
+    "l1_ratio": """
     l1_ratio : float, default=0.5
         Share of the L1 part of the "elasticnet" penalty, in [0, 1].
-
+""",
+    "batch_size": """
     batch_size : int or "auto", default="auto"
         Mini-batch size of the stochastic solvers; "auto" is
         ``min(200, n_samples)``.  Larger values are clipped with a warning.
-
+""",
+    "learning_rate": """
     learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
         Step-size schedule of "sgd": constant ``learning_rate_init``; divided by
         ``t ** power_t`` after every epoch (t counts samples seen); or divided
         by 5 each time ``n_iter_no_change`` epochs fail to improve by ``tol``.
-
+""",
+    "learning_rate_init": """
     learning_rate_init : float, default=0.001
         Initial step size of "sgd" and "adam".
-
+""",
+    "power_t": """
     power_t : float, default=0.5
         Exponent of the "invscaling" schedule.
-
+""",
+    "max_iter": """
     max_iter : int, default=200
         Maximum number of epochs ("sgd", "adam") or iterations ("lbfgs").
-
+""",
+    "shuffle": """
     shuffle : bool, default=True
         Whether to shuffle the samples every epoch ("sgd", "adam").
-
+""",
+    "random_state": """
     random_state : int, RandomState instance or None, default=None
         Controls the weight initialisation, the shuffling and the
         early-stopping split.  Pass an int for reproducible results.
-
+""",
+    "tol": """
     tol : float, default=1e-4
         Tolerance of the stopping rules: the projected gradient for "lbfgs"
         (whose relative-decrease test is also tightened to ``tol**2`` when
         that is below scipy's default of 2.2e-9);
         the improvement of the training loss or validation score over
         ``n_iter_no_change`` epochs for "sgd" and "adam".
-
+""",
+    "verbose": """
     verbose : bool, default=False
         Whether to print progress (one line per epoch or iteration).
-
+""",
+    "warm_start": """
     warm_start : bool, default=False
         When True, start from the solution of the previous call to fit.
-
+""",
+    "momentum": """
     momentum : float, default=0.9
         Momentum of "sgd", in [0, 1].
-
+""",
+    "nesterovs_momentum": """
     nesterovs_momentum : bool, default=True
         Whether "sgd" uses Nesterov's momentum.
-
+""",
+    "early_stopping": """
     early_stopping : bool, default=False
         Whether to hold out ``validation_fraction`` of the data (stratified for
         single-label classification) and stop when its score stops improving;
         the weights with the best validation score are kept.  "sgd" and "adam"
         only.
-
+""",
+    "validation_fraction": """
     validation_fraction : float, default=0.1
         Share of the data held out for early stopping.
-
+""",
+    "beta_1, beta_2": """
     beta_1, beta_2 : float, default=0.9, 0.999
         Decay rates of Adam's first and second moment estimates.
-
+""",
+    "epsilon": """
     epsilon : float, default=1e-8
         Adam's numerical-stability constant.
-
+""",
+    "n_iter_no_change": """
     n_iter_no_change : int, default=10
         Number of epochs without an improvement of ``tol`` before stopping
         ("sgd", "adam").
-
+""",
+    "max_fun": """
     max_fun : int, default=15000
         Maximum number of objective evaluations ("lbfgs").
-
+""",
+    "dropout": """
     dropout : float or array-like of shape (n_layers - 2,), default=0.0
         Inverted dropout rate of the hidden units during "sgd"/"adam" training
         (one value, or one per hidden layer): each unit's output is zeroed with
         this probability and the others scaled by ``1 / (1 - rate)``; the masks
         are drawn from ``random_state``.  Nothing is dropped at predict time.
         Not supported by "lbfgs".
-
+""",
+    "evidence_tol": """
     evidence_tol : float, default=1e-2
         With ``alpha="evidence"``: the updates stop when no strength changes
         by more than this, relatively.  Each update refits the network, so
         the strengths cannot settle more finely than the refits converge
         (with the default ``tol``, to a few parts in a thousand; a linear
         model with a tight ``tol`` settles to any precision).
-
+""",
+    "evidence_max_updates": """
     evidence_max_updates : int, default=100
         With ``alpha="evidence"``: the largest number of evidence updates (a
         ConvergenceWarning when reached).
-"""
+""",
+    "class_weight": """
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, multiplying ``sample_weight`` (as in
+        scikit-learn's linear classifiers).  "balanced" uses
+        ``n_samples / (n_classes * np.bincount(y))`` over the classes present in
+        the call's ``y`` (a ``partial_fit`` chunk balances itself).  Not for
+        multilabel targets.
+""",
+    "alphas": """
+    alphas : int or array-like of shape (n_alphas,), default=10
+        The penalty strengths.  An int gives that many values evenly spaced
+        on a log scale from ``alpha_max = max |X_c^T Y_c|`` (centred inputs
+        and targets, class indicators for a classifier; all-zero weights are
+        optimal from there on for a linear model with an L1 penalty) down to
+        ``1e-3 * alpha_max``, chosen on all the data as
+        :func:`skreg.regularization_path` does.  The paths run from the
+        largest to the smallest value.
+""",
+    "penalties": """
+    penalties : sequence, default=("l2",)
+        The penalties to compare, each one of "l2", "l1", "elasticnet", "l0",
+        "group_lasso", None or a penalty object, and each one the solver can
+        apply ("l0" and "group_lasso" need "sgd" or "adam").  None (no
+        penalty) is fitted once per fold: alpha does not change it.
+""",
+    "cv": """
+    cv : int, cross-validation generator or iterable, default=None
+        The splitting strategy: None for 5 folds, an int for that many
+        (:class:`~sklearn.model_selection.StratifiedKFold` for the
+        classifier's single-label targets,
+        :class:`~sklearn.model_selection.KFold` otherwise, not shuffled), a
+        splitter, or an iterable of (train, test) index arrays.
+""",
+    "scoring": """
+    scoring : str, callable or None, default=None
+        The held-out score (greater is better); None uses the estimator's
+        ``score`` (accuracy for the classifier, R^2 for the regressor).
+""",
+    "selection": """
+    selection : {"best", "one_se"}, default="best"
+        How alpha is chosen for the winning penalty (the one with the best
+        mean score): the best mean score, or the largest alpha whose mean
+        score is at least the best minus one standard error (the standard
+        deviation over the folds, ``ddof=0``, divided by ``sqrt(n_folds)``).
+""",
+    "n_jobs": """
+    n_jobs : int, default=None
+        Number of (fold, penalty) paths fitted in parallel by joblib (None:
+        one at a time, -1: all cores).  With more than one job, BLAS runs on
+        one thread in every worker.
+""",
+    "refit": """
+    refit : bool, default=True
+        Refit the chosen penalty and alpha on all the data.  Without it only
+        the cross-validation results are kept and the estimator cannot
+        predict.
+""",
+}
+
+# The CV estimators' own meaning of a shared parameter
+_CV_ENTRIES = {
+    "warm_start": """
+    warm_start : bool, default=False
+        When True, every path (each fold's and the refit's) starts from the
+        network of the previous call to fit instead of a fresh
+        initialisation.  The fits along a path are always warm-started.
+""",
+}
 
 _ATTRIBUTES = """
     Attributes
@@ -240,14 +341,6 @@ _CLASSES = """
         Class labels for each output.
 """
 
-_CLASS_WEIGHT = """
-    class_weight : dict, "balanced" or None, default=None
-        Weights of the classes, multiplying ``sample_weight`` (as in
-        scikit-learn's linear classifiers).  "balanced" uses
-        ``n_samples / (n_classes * np.bincount(y))`` over the classes present in
-        the call's ``y`` (a ``partial_fit`` chunk balances itself).  Not for
-        multilabel targets.
-"""
 
 _NOTES = r"""
     Notes
@@ -312,29 +405,6 @@ _NOISE = """
 """
 
 
-def _compose(kind):
-    loss = _LOSS if kind == "regressor" else ""
-    classes = _CLASSES if kind == "classifier" else _NOISE
-    return (
-        _SUMMARY[kind]
-        + "\n    Parameters\n    ----------"
-        + loss
-        + _PARAMETERS
-        + (_CLASS_WEIGHT if kind == "classifier" else "")
-        + _ATTRIBUTES
-        + classes
-        + "\n    See Also\n    --------\n"
-        + "    sklearn.neural_network.MLPClassifier : The scikit-learn classifier "
-        "that skreg's follows parameter for parameter.\n"
-        + "    sklearn.neural_network.MLPRegressor : The scikit-learn regressor "
-        "that skreg's follows parameter for parameter.\n" + _NOTES + _EXAMPLES[kind]
-    )
-
-
-CLASSIFIER = _compose("classifier")
-REGRESSOR = _compose("regressor")
-
-
 # ---------------------------------------------------------------- CV estimators
 _CV_SUMMARY = {
     "classifier": """MLP classifier with penalty and alpha chosen by cross-validation.
@@ -345,8 +415,9 @@ _CV_SUMMARY = {
     :class:`~sklearn.linear_model.LogisticRegressionCV` do for linear models),
     and every fit is scored on the fold's held-out part.  The chosen penalty
     and alpha are refitted on all the data along the same path; the CV
-    estimator then predicts as the refitted
-    :class:`RegularizedMLPClassifier`, whose fitted attributes it carries.
+    estimator then predicts through the refitted
+    :class:`RegularizedMLPClassifier`, ``best_estimator_``, whose fitted
+    attributes it shows.
 """,
     "regressor": """MLP regressor with penalty and alpha chosen by cross-validation.
 
@@ -356,71 +427,11 @@ _CV_SUMMARY = {
     :class:`~sklearn.linear_model.ElasticNetCV` do for linear models), and
     every fit is scored on the fold's held-out part.  The chosen penalty and
     alpha are refitted on all the data along the same path; the CV estimator
-    then predicts as the refitted :class:`RegularizedMLPRegressor`, whose
-    fitted attributes it carries.
+    then predicts through the refitted :class:`RegularizedMLPRegressor`,
+    ``best_estimator_``, whose fitted attributes it shows.
 """,
 }
 
-_CV_PARAMETERS = """
-    alphas : int or array-like of shape (n_alphas,), default=10
-        The penalty strengths.  An int gives that many values evenly spaced
-        on a log scale from ``alpha_max = max |X_c^T Y_c|`` (centred inputs
-        and targets, class indicators for a classifier; all-zero weights are
-        optimal from there on for a linear model with an L1 penalty) down to
-        ``1e-3 * alpha_max``, chosen on all the data as
-        :func:`skreg.regularization_path` does.  The paths run from the
-        largest to the smallest value.
-
-    penalties : sequence, default=("l2",)
-        The penalties to compare, each one of "l2", "l1", "elasticnet", "l0",
-        "group_lasso", None or a penalty object, and each one the solver can
-        apply ("l0" and "group_lasso" need "sgd" or "adam").  None (no
-        penalty) is fitted once per fold: alpha does not change it.
-
-    cv : int, cross-validation generator or iterable, default=None
-        The splitting strategy: None for 5 folds, an int for that many
-        (:class:`~sklearn.model_selection.StratifiedKFold` for the
-        classifier's single-label targets,
-        :class:`~sklearn.model_selection.KFold` otherwise, not shuffled), a
-        splitter, or an iterable of (train, test) index arrays.
-
-    scoring : str, callable or None, default=None
-        The held-out score (greater is better); None uses the estimator's
-        ``score`` (accuracy for the classifier, R^2 for the regressor).
-
-    selection : {"best", "one_se"}, default="best"
-        How alpha is chosen for the winning penalty (the one with the best
-        mean score): the best mean score, or the largest alpha whose mean
-        score is at least the best minus one standard error (the standard
-        deviation over the folds, ``ddof=0``, divided by ``sqrt(n_folds)``).
-
-    n_jobs : int, default=None
-        Number of (fold, penalty) paths fitted in parallel by joblib (None:
-        one at a time, -1: all cores).  With more than one job, BLAS runs on
-        one thread in every worker.
-
-    refit : bool, default=True
-        Refit the chosen penalty and alpha on all the data.  Without it only
-        the cross-validation results are kept and the estimator cannot
-        predict.
-
-    path_max_iter : int, "auto" or None, default="auto"
-        The largest number of epochs (iterations) of a warm-started fit along
-        a path, which continues the previous alpha's fit.  The first fit of a
-        path, a fit after a fresh restart and the last fit of the refit, at
-        ``alpha_``, get ``max_iter``.  "auto" is ``max_iter // 10`` for "sgd"
-        and "adam" (whose fits seldom meet ``tol`` within ``max_iter``, warm
-        or cold) and no cap for "lbfgs" (whose warm starts meet ``tol``
-        quickly); None never caps.  A capped fit that reaches its cap does not
-        warn.
-"""
-
-_CV_WARM_START = """
-    warm_start : bool, default=False
-        When True, every path (each fold's and the refit's) starts from the
-        network of the previous call to fit instead of a fresh
-        initialisation.  The fits along a path are always warm-started.
-"""
 
 _CV_ATTRIBUTES = """
     Attributes
@@ -471,11 +482,25 @@ _CV_ATTRIBUTES = """
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
 
+    best_estimator_ : RegularizedMLPClassifier or RegularizedMLPRegressor
+        With ``refit=True``: the plain estimator refitted on all the data at
+        ``penalty_`` and ``alpha_``, through which the CV estimator predicts
+        and scores.
+
     coefs_, intercepts_, loss_, loss_curve_, n_iter_, sparsity_, ...
-        With ``refit=True``, every fitted attribute of the refitted plain
-        estimator (see :class:`RegularizedMLPClassifier` and
-        :class:`RegularizedMLPRegressor`); ``n_iter_`` and the curves are
-        those of the last fit of the refit's path, at ``alpha_``.
+        With ``refit=True``, the fitted attributes of ``best_estimator_``,
+        read from it: ``coefs_``, ``intercepts_``, ``n_iter_``, ``t_``,
+        ``loss_``, ``loss_curve_``, ``best_loss_``, ``data_loss_curve_``,
+        ``penalty_curve_``, ``validation_scores_``,
+        ``validation_loss_curve_``, ``best_validation_score_``,
+        ``n_layers_``, ``n_outputs_``, ``out_activation_``, ``sparsity_`` and
+        ``feature_importances_``; ``n_iter_`` and the curves are those of
+        the last fit of the refit's path, at ``alpha_``.
+"""
+
+_CV_CLASSES = """
+    classes_ : ndarray or list of ndarray of shape (n_classes,)
+        Class labels for each output (``best_estimator_.classes_``).
 """
 
 _CV_NOTES = """
@@ -489,7 +514,15 @@ _CV_NOTES = """
     :func:`skreg.regularization_path`.  The convergence warnings of the path
     fits are summarised in one ConvergenceWarning; the last fit of the refit
     warns as a plain fit does.  Callbacks set on the CV estimator observe that
-    last fit.  ``partial_fit`` is not offered.
+    last fit.
+
+    The CV estimator is a meta-estimator, as
+    :class:`~sklearn.linear_model.LassoCV` is beside
+    :class:`~sklearn.linear_model.Lasso`: it builds its plain estimators from
+    its own parameters and keeps the refitted one as ``best_estimator_``.  It
+    has no ``alpha`` or ``penalty`` parameter (it chooses them), and no
+    ``partial_fit`` (it chooses by full fits along paths); ``compact()``
+    returns the compacted ``best_estimator_``.
 """
 
 _CV_EXAMPLES = {
@@ -523,51 +556,99 @@ _CV_EXAMPLES = {
 """,
 }
 
-_NOT_CV_PARAMETERS = ("alpha", "penalty", "evidence_tol", "evidence_max_updates")
+
+def _activation_entry():
+    names = ", ".join(f'"{name}"' for name in ACTIVATIONS)
+    return f"""
+    activation : {{{names}}}, default="relu"
+        Activation function of the hidden layers.
+"""
 
 
-def _entry_name(block):
-    return block.strip().split(" :")[0]
+def _path_max_iter_entry(divisors):
+    """The entry of ``path_max_iter``, with the "auto" budgets the CV uses."""
+    return f"""
+    path_max_iter : int, "auto" or None, default="auto"
+        The largest number of epochs (iterations) of a warm-started fit along
+        a path, which continues the previous alpha's fit.  The first fit of a
+        path, a fit after a fresh restart and the last fit of the refit, at
+        ``alpha_``, get ``max_iter``.  "auto" divides ``max_iter`` by
+        {divisors["sgd"]} for "sgd", {divisors["adam"]} for "adam" (whose fits seldom meet ``tol``
+        within ``max_iter``, warm or cold) and {divisors["lbfgs"]} for "lbfgs" (whose warm
+        starts converge in few iterations), keeping at least 1; None never
+        caps.  A capped fit that reaches its cap does not warn.
+"""
 
 
-def _without(text, names, replacements=None):
-    """``text`` without the numpydoc entries (``name : ...`` blocks) of ``names``.
+def _parameters_section(estimator_class, entries):
+    """The Parameters section: an entry per parameter of the class's signature.
 
-    ``replacements`` maps names to the text of their new entries.
+    Entries are looked up by name; one entry may document several parameters
+    ("beta_1, beta_2"), and is then written once.
     """
-    replacements = replacements or {}
-    blocks = re.split(r"\n(?=    \S)", text)
-    kept = [
-        replacements.get(_entry_name(b), b)
-        for b in blocks
-        if _entry_name(b) not in names
-    ]
-    return "\n".join(kept)
+    keys = []
+    for name in inspect.signature(estimator_class).parameters:
+        key = next(key for key in entries if name in key.split(", "))
+        if key not in keys:
+            keys.append(key)
+    return "\n    Parameters\n    ----------" + "".join(entries[k] for k in keys)
 
 
-def _compose_cv(kind):
-    plain = _without(
-        _PARAMETERS, _NOT_CV_PARAMETERS, {"warm_start": _CV_WARM_START.lstrip("\n")}
-    )
-    first, rest = plain.split("\n    solver :", 1)
-    parameters = (
-        (_LOSS if kind == "regressor" else "") + first.rstrip("\n") + "\n"
-        + _CV_PARAMETERS
-        + "\n    solver :" + rest.rstrip() + "\n"
-        + (_CLASS_WEIGHT if kind == "classifier" else "")
-    )  # fmt: skip
-    name = "Classifier" if kind == "classifier" else "Regressor"
+def _see_also(kind):
+    if kind in ("classifier", "regressor"):
+        return (
+            "    sklearn.neural_network.MLPClassifier : The scikit-learn classifier "
+            "that skreg's follows parameter for parameter.\n"
+            "    sklearn.neural_network.MLPRegressor : The scikit-learn regressor "
+            "that skreg's follows parameter for parameter.\n"
+        )
+    plain = "RegularizedMLPClassifier" if kind == "classifier_cv" else (
+        "RegularizedMLPRegressor")  # fmt: skip
     return (
-        _CV_SUMMARY[kind] + "\n    Parameters\n    ----------" + parameters
-        + _CV_ATTRIBUTES.rstrip() + "\n"
-        + (_CLASSES if kind == "classifier" else "")
-        + "\n    See Also\n    --------\n"
-        + f"    RegularizedMLP{name} : The estimator fitted along the paths.\n"
-        + "    sklearn.model_selection.GridSearchCV : Cold fits of every "
+        f"    {plain} : The estimator fitted along the paths.\n"
+        "    sklearn.model_selection.GridSearchCV : Cold fits of every "
         "candidate.\n    regularization_path : One path on one split.\n"
-        + _CV_NOTES + _CV_EXAMPLES[kind]
-    )  # fmt: skip
+    )
 
 
-CLASSIFIER_CV = _compose_cv("classifier")
-REGRESSOR_CV = _compose_cv("regressor")
+def _sections(kind):
+    """Summary, Attributes and what follows See Also, per kind of estimator."""
+    task = kind.removesuffix("_cv")
+    if kind == task:
+        extra = _CLASSES if task == "classifier" else _NOISE
+        return _SUMMARY[task], _ATTRIBUTES + extra, _NOTES + _EXAMPLES[task]
+    extra = _CV_CLASSES if task == "classifier" else ""
+    attributes = _CV_ATTRIBUTES.rstrip() + "\n" + extra
+    return _CV_SUMMARY[task], attributes, _CV_NOTES + _CV_EXAMPLES[task]
+
+
+def documented(kind, auto_path_divisors=None):
+    """Class decorator: the numpydoc docstring of an estimator, from its signature.
+
+    Parameters
+    ----------
+    kind : {"classifier", "regressor", "classifier_cv", "regressor_cv"}
+        Which summary, attributes, notes and examples the class gets.
+    auto_path_divisors : dict, default=None
+        The CV estimators' "auto" budget of a warm-started fit, ``max_iter``
+        divided by this, per solver (for the ``path_max_iter`` entry).
+
+    Returns
+    -------
+    decorate : callable
+        Sets ``__doc__`` of the class it is applied to and returns the class.
+    """
+    entries = {**_PARAMETER_ENTRIES, "activation": _activation_entry()}
+    if kind.endswith("_cv"):
+        entries.update(_CV_ENTRIES)
+        entries["path_max_iter"] = _path_max_iter_entry(auto_path_divisors)
+    summary, attributes, closing = _sections(kind)
+
+    def decorate(estimator_class):
+        estimator_class.__doc__ = (
+            summary + _parameters_section(estimator_class, entries) + attributes
+            + "\n    See Also\n    --------\n" + _see_also(kind) + closing
+        )  # fmt: skip
+        return estimator_class
+
+    return decorate

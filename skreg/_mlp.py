@@ -41,6 +41,7 @@ from sklearn.utils.validation import (
 from . import _docstrings
 from ._evidence import EvidenceMixin
 from ._network import (
+    ACTIVATIONS,
     LOSSES,
     compact_network,
     layer_units_of,
@@ -96,7 +97,7 @@ _PARAMETER_CONSTRAINTS = {
         "array-like",
         Interval(Integral, 1, None, closed="left"),
     ],
-    "activation": [StrOptions({"identity", "logistic", "tanh", "relu"})],
+    "activation": [StrOptions(set(ACTIVATIONS))],
     "solver": [StrOptions({"lbfgs", "sgd", "adam"})],
     "alpha": [Interval(Real, 0, None, closed="left"), StrOptions({"evidence"})],
     "penalty": [StrOptions(set(PENALTY_NAMES)), Penalty, None],
@@ -637,11 +638,10 @@ def _binarize_labels(label_binarizer, y):
     return Y
 
 
+@_docstrings.documented("classifier")
 class RegularizedMLPClassifier(
     CallbackSupportMixin, ClassifierMixin, _BaseRegularizedMLP
 ):
-    __doc__ = _docstrings.CLASSIFIER
-
     _parameter_constraints: dict = {
         **_BaseRegularizedMLP._parameter_constraints,
         "class_weight": [StrOptions({"balanced"}), dict, None],
@@ -857,11 +857,10 @@ class RegularizedMLPClassifier(
         return tags
 
 
+@_docstrings.documented("regressor")
 class RegularizedMLPRegressor(
     CallbackSupportMixin, RegressorMixin, _BaseRegularizedMLP
 ):
-    __doc__ = _docstrings.REGRESSOR
-
     _parameter_constraints: dict = {
         **_BaseRegularizedMLP._parameter_constraints,
         "loss": [StrOptions({"squared_error", "poisson"})],

@@ -527,7 +527,7 @@ def test_softmax_cross_entropy_at_extreme_logits():
 @pytest.mark.parametrize("name", ["logistic", "tanh", "relu", "identity"])
 def test_hidden_activations_at_extreme_inputs(name):
     z = np.array(EXTREME_LOGITS)
-    out = ACTIVATIONS[name](z.copy())
+    out = ACTIVATIONS[name].forward(z.copy())
     assert np.isfinite(out).all()
 
 

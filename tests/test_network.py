@@ -12,11 +12,12 @@ from skreg._network import (
     loss_and_gradient,
     predict_output,
 )
+from skreg._network.activations import ACTIVATIONS as ACTIVATION_TABLE
 from skreg._network.losses import LOSSES
 from skreg._penalties import make_penalty
 from skreg._solvers import Objective
 
-ACTIVATIONS = ["identity", "logistic", "tanh", "relu"]
+ACTIVATIONS = list(ACTIVATION_TABLE)  # every activation the estimators offer
 LAYERS = [5, 4, 3]  # input, hidden..., outputs are added per loss
 
 

@@ -11,6 +11,9 @@ The second derivatives ``g''(z)``, also in terms of x, serve the R-operator's
 exact Hessian-vector products (``roperator``).
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import numpy as np
 from scipy.special import expit
 
@@ -69,30 +72,60 @@ def _zero_second_derivative(x):
     return np.zeros_like(x)
 
 
+@dataclass(frozen=True)
+class Activation:
+    """One hidden activation: everything the package needs to know of it.
+
+    The estimators' ``activation`` options, their docstrings, the passes, the
+    R-operator and :mod:`skreg.onnx` all read this one record, so a new
+    activation is one more entry of :data:`ACTIVATIONS`.
+
+    Parameters
+    ----------
+    name : str
+        The value of the estimators' ``activation`` parameter.
+    forward : callable
+        ``forward(z)`` applies g in place to the pre-activation and returns it.
+    derivative : callable
+        ``derivative(x, delta, scratch=None)`` multiplies ``delta`` in place by
+        g'(z), written in terms of the output ``x = g(z)``.
+    second_derivative : callable
+        ``second_derivative(x)``: g''(z) in terms of x, a new array.
+    onnx_op : str or None
+        The ONNX operator that computes g (None for the identity: no node).
+    """
+
+    name: str
+    forward: Callable
+    derivative: Callable
+    second_derivative: Callable
+    onnx_op: str | None
+
+
 ACTIVATIONS = {
-    "identity": _identity,
-    "logistic": _logistic,
-    "tanh": _tanh,
-    "relu": _relu,
-}
-
-DERIVATIVES = {
-    "identity": _identity_derivative,
-    "logistic": _logistic_derivative,
-    "tanh": _tanh_derivative,
-    "relu": _relu_derivative,
-}
-
-SECOND_DERIVATIVES = {
-    "identity": _zero_second_derivative,
-    "logistic": _logistic_second_derivative,
-    "tanh": _tanh_second_derivative,
-    "relu": _zero_second_derivative,
-}
+    activation.name: activation
+    for activation in (
+        Activation(
+            "identity", _identity, _identity_derivative, _zero_second_derivative,
+            None,
+        ),
+        Activation(
+            "logistic", _logistic, _logistic_derivative,
+            _logistic_second_derivative, "Sigmoid",
+        ),
+        Activation(
+            "tanh", _tanh, _tanh_derivative, _tanh_second_derivative, "Tanh"
+        ),
+        Activation(
+            "relu", _relu, _relu_derivative, _zero_second_derivative, "Relu"
+        ),
+    )
+}  # fmt: skip
+"""The hidden activations by name, in the order the documentation lists them."""
 
 
 def derivative_values(activation, x):
     """g'(z) as an array, in terms of the output x (a new array)."""
     values = np.ones_like(x)
-    DERIVATIVES[activation](x, values)
+    ACTIVATIONS[activation].derivative(x, values)
     return values

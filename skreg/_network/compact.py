@@ -52,7 +52,7 @@ def _fold_constant_units(coefs, intercepts, k, activation):
     constant = _leave_one(constant, coefs[k].shape[1])
     if constant.size == 0:
         return False
-    outputs = ACTIVATIONS[activation](intercepts[k][constant].copy())
+    outputs = ACTIVATIONS[activation].forward(intercepts[k][constant].copy())
     intercepts[k + 1] = intercepts[k + 1] + outputs @ coefs[k + 1][constant]
     _delete_units(coefs, intercepts, k, constant)
     return True

@@ -10,7 +10,7 @@ mini-batch.
 
 import numpy as np
 
-from .activations import ACTIVATIONS, DERIVATIVES
+from .activations import ACTIVATIONS
 from .layout import ParameterLayout, layer_units_of
 
 
@@ -99,7 +99,7 @@ def forward(coefs, intercepts, X, activation, workspace=None, dropout=None):
         loss is computed.
     """
     n_rows = X.shape[0]
-    hidden = ACTIVATIONS[activation]
+    hidden = ACTIVATIONS[activation].forward
     layers = [X]
     last = len(coefs) - 1
     for k, (W, b) in enumerate(zip(coefs, intercepts, strict=True)):
@@ -126,7 +126,7 @@ def backward(coefs, layers, delta_out, activation, workspace, dropout=None):
     coef_grads, intercept_grads : list of ndarray
         Views into the workspace's gradient buffers.
     """
-    derivative = DERIVATIVES[activation]
+    derivative = ACTIVATIONS[activation].derivative
     n_rows = delta_out.shape[0]
     delta = delta_out
     for k in range(len(coefs) - 1, -1, -1):
@@ -254,7 +254,7 @@ def forward_logits(coefs, intercepts, X, activation):
     logits : ndarray of shape (n_samples, n_outputs)
         A new array of its own (it never shares memory with a hidden layer).
     """
-    hidden = ACTIVATIONS[activation]
+    hidden = ACTIVATIONS[activation].forward
     last = len(coefs) - 1
     # x is the current layer, memory the contiguous vector it lives in, spare
     # the vector of the layer before it (dead, free to overwrite)

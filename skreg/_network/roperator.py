@@ -22,7 +22,7 @@ nor the ``1 / sum_i s_i`` scaling.
 
 import numpy as np
 
-from .activations import SECOND_DERIVATIVES, derivative_values
+from .activations import ACTIVATIONS, derivative_values
 from .layout import ParameterLayout, layer_units_of
 from .passes import forward
 
@@ -78,7 +78,9 @@ class Curvature:
         self.prediction = loss.prediction(self.layers[-1])
         self.weights = None if sample_weight is None else sample_weight[:, np.newaxis]
         if kind == "hessian":
-            self.d2 = [SECOND_DERIVATIVES[activation](x) for x in self.layers[1:L]]
+            self.d2 = [
+                ACTIVATIONS[activation].second_derivative(x) for x in self.layers[1:L]
+            ]
             self.deltas, self.backs = self._residual_backward(Y)
 
     def _residual_backward(self, Y):

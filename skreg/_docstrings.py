@@ -567,14 +567,15 @@ def _activation_entry():
 
 def _path_max_iter_entry(divisors):
     """The entry of ``path_max_iter``, with the "auto" budgets the CV uses."""
+    sgd, adam, lbfgs = (divisors[solver] for solver in ("sgd", "adam", "lbfgs"))
     return f"""
     path_max_iter : int, "auto" or None, default="auto"
         The largest number of epochs (iterations) of a warm-started fit along
         a path, which continues the previous alpha's fit.  The first fit of a
         path, a fit after a fresh restart and the last fit of the refit, at
         ``alpha_``, get ``max_iter``.  "auto" divides ``max_iter`` by
-        {divisors["sgd"]} for "sgd", {divisors["adam"]} for "adam" (whose fits seldom meet ``tol``
-        within ``max_iter``, warm or cold) and {divisors["lbfgs"]} for "lbfgs" (whose warm
+        {sgd} for "sgd", {adam} for "adam" (whose fits seldom meet ``tol``
+        within ``max_iter``, warm or cold) and {lbfgs} for "lbfgs" (whose warm
         starts converge in few iterations), keeping at least 1; None never
         caps.  A capped fit that reaches its cap does not warn.
 """

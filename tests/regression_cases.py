@@ -1,4 +1,4 @@
-"""Fixed-seed fits whose results are pinned bit for bit (tests/test_bitwise_regression.py).
+"""Fixed-seed fits pinned bit for bit (tests/test_bitwise_regression.py).
 
 ``python tests/regression_cases.py`` writes ``tests/data/regression_reference.npz``
 from the code as it is.  It was run once, before the package was reorganised

@@ -24,3 +24,18 @@ def plot_mean_and_band(ax, x, mean, std, *, floor=None, **line_options):
     low = mean - std if floor is None else np.maximum(mean - std, floor)
     ax.fill_between(x, low, mean + std, color=line.get_color(), alpha=0.2)
     return line
+
+
+def mark_empty_networks(ax, x):
+    """Mark empty networks at ``x`` with gray triangles on the bottom edge of ``ax``.
+
+    A network whose weights are all zero is the constant model (the majority
+    class, R^2 = 0), whose score lies far below the others': scaled to it,
+    the differences that matter would flatten.  The triangles' height is in
+    axes coordinates, so they stay on the edge whatever the limits and do
+    not widen them.
+    """
+    if len(x):
+        ax.plot(x, np.zeros(len(x)), "v", color="gray", clip_on=False,
+                transform=ax.get_xaxis_transform(),
+                label="empty network (constant model)")  # fmt: skip

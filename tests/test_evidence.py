@@ -186,6 +186,30 @@ def test_a_classifier_chooses_alpha_by_the_evidence():
     assert model.score(scaler.transform(X_test), y_test) > 0.94
 
 
+# ------------------------------------------- the objective's strength
+def test_with_strength_sets_one_strength_or_one_per_weight_matrix():
+    from skreg._network import LOSSES
+    from skreg._penalties import make_penalty
+    from skreg._solvers import Objective
+
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(6, 3)), rng.normal(size=(6, 1))
+    objective = Objective([3, 4, 1], "tanh", LOSSES["identity"], make_penalty("l2"),
+                          2.0, X, Y)  # fmt: skip
+    coefs = [rng.normal(size=(3, 4)), rng.normal(size=(4, 1))]
+    squares = [np.sum(W**2) for W in coefs]
+    one = objective.with_strength(3.0)
+    assert one.penalty is objective.penalty and one.X is X
+    assert one.penalty_sum(coefs) == pytest.approx(1.5 * sum(squares))
+    per_layer = objective.with_strength(np.array([1.0, 5.0]))
+    assert per_layer.alpha == 1.0
+    expected = 0.5 * (squares[0] + 5.0 * squares[1])
+    assert per_layer.penalty_sum(coefs) == pytest.approx(expected)
+    moved = per_layer.with_data(X[:3], Y[:3])
+    assert moved.penalty is per_layer.penalty and moved.weight_sum == 3
+    assert moved.penalty_sum(coefs) == pytest.approx(expected)
+
+
 # ------------------------------------------------------ behaviour and errors
 def test_evidence_needs_the_l2_penalty(diabetes):
     X, y = diabetes

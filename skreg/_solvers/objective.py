@@ -16,6 +16,7 @@ import numpy as np
 
 from .._network import ParameterLayout, Workspace, forward, loss_and_gradient
 from .._network.roperator import Curvature
+from .._penalties import ScaledL2Penalty
 
 
 class Objective:
@@ -51,10 +52,37 @@ class Objective:
 
     def with_data(self, X, Y, sample_weight=None):
         """The same objective on other data (a held-out set, say)."""
-        return Objective(
-            self.layout.layer_units, self.activation, self.loss, self.penalty,
-            self.alpha, X, Y, sample_weight,
+        return self._replaced(X=X, Y=Y, sample_weight=sample_weight)
+
+    def with_strength(self, alpha):
+        """The same objective with the penalty at another strength.
+
+        Parameters
+        ----------
+        alpha : float or ndarray of shape (n_weight_matrices,)
+            A float keeps the penalty and sets its strength.  An array gives
+            every weight matrix its own L2 strength (the evidence's prior
+            precisions): the penalty becomes
+            ``ScaledL2Penalty.per_layer(alpha, ...)`` at strength 1.
+
+        Returns
+        -------
+        objective : Objective
+            On the same data.
+        """
+        if np.ndim(alpha) == 0:
+            return self._replaced(alpha=alpha)
+        penalty = ScaledL2Penalty.per_layer(alpha, self.layout.coef_shapes)
+        return self._replaced(penalty=penalty, alpha=1.0)
+
+    def _replaced(self, **changes):
+        """A new objective with the given constructor arguments changed."""
+        arguments = dict(
+            layer_units=self.layout.layer_units, activation=self.activation,
+            loss=self.loss, penalty=self.penalty, alpha=self.alpha, X=self.X,
+            Y=self.Y, sample_weight=self.sample_weight,
         )  # fmt: skip
+        return type(self)(**{**arguments, **changes})
 
     @property
     def penalty_strength(self):

@@ -39,7 +39,6 @@ from sklearn.utils.validation import (
 )
 
 from . import _docstrings
-from ._evidence import EvidenceMixin
 from ._network import (
     ACTIVATIONS,
     LOSSES,
@@ -59,6 +58,7 @@ from ._solvers import (
     SGDOptimizer,
     TrainingHistory,
     check_penalty_supported,
+    fit_evidence,
     fit_lbfgs,
     split_held_out,
 )
@@ -88,6 +88,18 @@ _HISTORY_ATTRIBUTES = {
     "best_validation_score": "best_validation_score_",
     "best_coefs": "_best_coefs",
     "best_intercepts": "_best_intercepts",
+}
+
+# EvidenceResult's fields and the fitted attributes that hold them; a fit at
+# a given alpha drops them all
+_EVIDENCE_ATTRIBUTES = {
+    "alpha": "alpha_",
+    "prior_precision": "prior_precision_",
+    "effective_parameters": "effective_parameters_",
+    "log_evidence": "log_evidence_",
+    "alpha_history": "alpha_history_",
+    "noise_precision": "noise_precision_",
+    "posterior": "_laplace",
 }
 
 
@@ -133,10 +145,11 @@ _PARAMETER_CONSTRAINTS = {
 }
 
 
-class _BaseRegularizedMLP(EvidenceMixin, AtomicSetParamsMixin, BaseEstimator, ABC):
+class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
     """Shared training code of the two estimators."""
 
     _parameter_constraints: dict = _PARAMETER_CONSTRAINTS
+    _evidence_per_layer = True  # alpha="evidence": a prior precision per matrix
 
     @abstractmethod
     def __init__(
@@ -230,14 +243,17 @@ class _BaseRegularizedMLP(EvidenceMixin, AtomicSetParamsMixin, BaseEstimator, AB
             raise ValueError(
                 "partial_fit trains at a fixed alpha; alpha='evidence' needs fit."
             )
-        if not evidence:
-            self._forget_evidence()
         context = start_fit(
             self, X, y, max_subtasks=None if evidence else self.max_iter
         )
         in_place = None if first_pass else guard  # training the model's own arrays
         solve = self._solver(context, X, y, dropout_rates, incremental, in_place)
-        self._fit_evidence(objective, solve) if evidence else solve(objective)
+        if evidence:
+            result = fit_evidence(objective, solve, **self._evidence_options(objective))
+            _store_evidence(self, result)
+        else:
+            _forget_evidence(self)  # an earlier evidence fit's alpha_ and posterior
+            solve(objective)
         end_fit(context, self, X, y)
         self._check_finite_weights()
         self.sparsity_ = [zero_fraction([W]) for W in self.coefs_]
@@ -278,16 +294,19 @@ class _BaseRegularizedMLP(EvidenceMixin, AtomicSetParamsMixin, BaseEstimator, AB
         return X, Y, sample_weight
 
     def _objective(self, X, Y, sample_weight, penalty=None):
-        """The regularized objective of this network on (X, Y).
+        """The regularized objective of this network on (X, Y)."""
+        return training_objective(self, X, Y, sample_weight, penalty)
 
-        With ``alpha="evidence"`` its strength is a placeholder (1): the
-        evidence loop sets the strengths of each fit.
-        """
-        alpha = 1.0 if self.alpha == "evidence" else self.alpha
-        return Objective(
-            layer_units_of(self.coefs_), self.activation,
-            LOSSES[self.out_activation_], penalty or self._penalty(), alpha,
-            X, Y, sample_weight,
+    def _evidence_options(self, objective):
+        """What :func:`fit_evidence` takes besides the objective and the solver."""
+        warm = self.warm_start and hasattr(self, "alpha_")
+        return dict(
+            parameters=lambda: objective.layout.pack(
+                self.coefs_, self.intercepts_, np.float64
+            ),
+            initial_alpha=self.alpha_ if warm else None,
+            per_layer=self._evidence_per_layer, tol=self.evidence_tol,
+            max_updates=self.evidence_max_updates, max_iter=self.max_iter,
         )  # fmt: skip
 
     def _penalty(self):
@@ -583,6 +602,55 @@ def _warn_if_a_layer_is_empty(estimator):
         EmptyNetworkWarning,
         stacklevel=4,
     )
+
+
+def training_objective(estimator, X, Y, sample_weight=None, penalty=None):
+    """The regularized objective of an estimator's network on (X, Y).
+
+    The one place that builds it: the fits, and :mod:`skreg.theory` on a
+    fitted estimator.  With ``alpha="evidence"`` its strength is a
+    placeholder (1): the evidence loop sets the strengths of each fit
+    (``Objective.with_strength``).
+
+    Parameters
+    ----------
+    estimator : RegularizedMLPRegressor or RegularizedMLPClassifier
+        An estimator whose ``coefs_`` and ``out_activation_`` are set.
+    X : {ndarray, sparse matrix} of shape (n_samples, n_features)
+        Validated input.
+    Y : ndarray of shape (n_samples, n_outputs)
+        The 2-D targets the network is trained on.
+    sample_weight : ndarray of shape (n_samples,), default=None
+        Validated sample weights.
+    penalty : Penalty, default=None
+        The penalty object when already made (and checked); None makes it.
+
+    Returns
+    -------
+    objective : Objective
+        The objective of the estimator's network, loss, penalty and alpha.
+    """
+    alpha = 1.0 if estimator.alpha == "evidence" else estimator.alpha
+    return Objective(
+        layer_units_of(estimator.coefs_), estimator.activation,
+        LOSSES[estimator.out_activation_], penalty or estimator._penalty(), alpha,
+        X, Y, sample_weight,
+    )  # fmt: skip
+
+
+def _store_evidence(estimator, result):
+    """Write an EvidenceResult into the fitted attributes (None: left absent)."""
+    _forget_evidence(estimator)  # no posterior of an earlier fit stays behind
+    for field, name in _EVIDENCE_ATTRIBUTES.items():
+        value = getattr(result, field)
+        if value is not None:
+            setattr(estimator, name, value)
+
+
+def _forget_evidence(estimator):
+    """Drop what an earlier evidence fit found."""
+    for name in _EVIDENCE_ATTRIBUTES.values():
+        vars(estimator).pop(name, None)
 
 
 def _load_history(estimator):
@@ -966,6 +1034,19 @@ class RegularizedMLPRegressor(
         )
         X = X.toarray() if hasattr(X, "toarray") else X
         return y_pred, self._predictive_std(X)
+
+    def _predictive_std(self, X):
+        """The predictive std of the Laplace posterior an evidence fit stored."""
+        if not hasattr(self, "_laplace"):
+            raise ValueError(
+                "return_std=True needs the posterior of a fit with "
+                "alpha='evidence' and loss='squared_error'; this model was "
+                f"fitted with alpha={self.alpha!r}, loss={self.loss!r}."
+            )
+        std = self._laplace.predictive_std(
+            self.coefs_, self.intercepts_, X, self.activation
+        )
+        return std.ravel() if std.shape[1] == 1 else std
 
     def _predict(self, X, check_input=True):
         y_pred = self._forward_pass_fast(X, check_input=check_input)

@@ -32,11 +32,11 @@ the estimator's ``alpha`` divided by the sample-weight sum (``n_samples``
 without weights).
 """
 
-from ._evidence import log_evidence
 from ._theory.curvature import (
     MAX_HESSIAN_PARAMS,
     curvature_operator,
     flat_parameters,
+    log_evidence,
     loss_hessian,
 )
 from ._theory.quadratic import l1_solution, l2_shrinkage, l2_solution, profile_hessian

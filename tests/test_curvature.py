@@ -182,7 +182,7 @@ def test_log_det_by_quadrature_matches_the_exact_one(digits_network, profiled):
 
 # ------------------------------------------------------- consistency
 def test_profiled_operator_is_profile_hessian(small_models):
-    from skreg._theory.curvature import ProfiledOperator
+    from skreg._theory.operators import ProfiledOperator
 
     model, X, y = small_models["classifier"]
     G = loss_hessian(model, X, y, kind="gauss_newton")

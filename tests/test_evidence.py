@@ -17,7 +17,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
 
 from skreg import RegularizedMLPClassifier, RegularizedMLPRegressor
-from skreg.theory import loss_hessian, profile_hessian
+from skreg.theory import flat_parameters, loss_hessian, profile_hessian
 
 
 @pytest.fixture(scope="module")
@@ -239,6 +239,18 @@ def test_return_std_needs_an_evidence_fit(diabetes):
         model.predict(X, return_std=True)
 
 
+def test_an_evidence_fit_without_a_noise_level_drops_the_posterior(diabetes):
+    X, y = diabetes
+    model = RegularizedMLPRegressor(
+        hidden_layer_sizes=(), alpha="evidence", solver="lbfgs"
+    ).fit(X, y)
+    model.predict(X, return_std=True)
+    model.set_params(loss="poisson").fit(X, y)  # no beta, no posterior
+    assert not hasattr(model, "noise_precision_")
+    with pytest.raises(ValueError, match="return_std=True needs"):
+        model.predict(X, return_std=True)
+
+
 def test_too_few_updates_warn(diabetes_split):
     X_train, _, y_train, _ = diabetes_split
     model = RegularizedMLPRegressor(
@@ -269,7 +281,7 @@ def test_clone_and_large_networks_use_the_last_layer(diabetes_split):
         random_state=0,
     )  # fmt: skip
     fitted = clone(model).fit(X_train, y_train)
-    assert fitted._flat_params().size > 1000  # more than the full posterior takes
+    assert flat_parameters(fitted).size > 1000  # more than the full posterior takes
     assert fitted._laplace.subset == "last_layer"
     _, std = fitted.predict(X_test, return_std=True)
     assert std.shape == (len(X_test),) and (std > 0).all()
@@ -280,20 +292,21 @@ def test_the_stochastic_evidence_step_agrees_with_the_exact_one(
     diabetes_split, monkeypatch, per_layer
 ):
     """Large networks get gamma and log det A by Hutchinson and SLQ."""
-    import skreg._evidence as evidence
+    import skreg._theory.evidence as evidence
+    from skreg._mlp import training_objective
 
     X_train, _, y_train, _ = diabetes_split
     model = RegularizedMLPRegressor(
         hidden_layer_sizes=(8,), alpha=1.0, solver="lbfgs", max_iter=3000,
         random_state=0,
     ).fit(X_train, y_train)  # fmt: skip
-    objective = model._objective(X_train, y_train.reshape(-1, 1), None)
-    params = model._flat_params()
+    objective = training_objective(model, X_train, y_train.reshape(-1, 1))
+    params = flat_parameters(model)
     sizes = evidence.group_sizes(objective.layout, per_layer)
     alpha = np.full(sizes.shape, 1.0)
-    exact = evidence.evidence_update(objective, params, alpha, sizes, True)
+    exact = evidence.evidence_update(objective, params, alpha, sizes)
     monkeypatch.setattr(evidence, "EXACT_MAX_PARAMS", 10)  # the operator's path
-    estimate = evidence.evidence_update(objective, params, alpha, sizes, True)
+    estimate = evidence.evidence_update(objective, params, alpha, sizes)
     assert_allclose(estimate.gamma.sum(), exact.gamma.sum(), rtol=0.05)
     assert_allclose(estimate.log_evidence, exact.log_evidence, rtol=0.01)
     assert estimate.noise_precision == pytest.approx(exact.noise_precision, rel=0.01)

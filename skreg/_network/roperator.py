@@ -124,9 +124,7 @@ class Curvature:
         if self.kind == "gauss_newton":
             return self._gauss_newton_matrix()
         n_params = self.layout.size
-        widest = self.layers[0].shape[1] + sum(W.shape[1] for W in self.coefs)
-        rows = self.layers[0].shape[0]
-        block = max(1, min(n_params, _BLOCK_FLOATS // max(1, rows * widest)))
+        block = min(n_params, self.directions_per_block())
         C = np.empty((n_params, n_params))
         for start in range(0, n_params, block):
             stop = min(start + block, n_params)
@@ -134,6 +132,16 @@ class Curvature:
             directions[np.arange(stop - start), np.arange(start, stop)] = 1.0
             C[:, start:stop] = self.products(directions).T
         return C
+
+    def directions_per_block(self):
+        """How many directions one call of :meth:`products` should take.
+
+        Each direction carries an R-array as large as all the layers
+        together; a block of them stays within _BLOCK_FLOATS floats.
+        """
+        rows = self.layers[0].shape[0]
+        widest = sum(x.shape[1] for x in self.layers)
+        return max(1, _BLOCK_FLOATS // max(1, rows * widest))
 
     def _gauss_newton_matrix(self, rows_per_block=512):
         """``sum_i s_i J_i^T H_out,i J_i``, summed over blocks of rows."""

@@ -4,13 +4,15 @@
 - ``lbfgs``: full-batch L-BFGS-B (split weights for an L1 part);
 - ``stochastic``: one mini-batch epoch (gradient step, then the penalty);
 - ``optimizers``: sgd and adam updates, exposing their step for the prox;
-- ``trainer``: the epoch loop, stopping rules, early stopping, divergence guard.
+- ``trainer``: the epoch loop, stopping rules, early stopping, divergence guard;
+- ``evidence``: ``alpha="evidence"``, MAP fits alternating with evidence updates.
 
 Each solver declares below which penalty capabilities it can use
 (``skreg._penalties.base``); :func:`check_penalty_supported` is the one check
 that rejects a penalty a solver cannot apply.
 """
 
+from .evidence import EvidenceResult, fit_evidence
 from .lbfgs import fit_lbfgs
 from .objective import Objective
 from .optimizers import AdamOptimizer, SGDOptimizer
@@ -28,12 +30,14 @@ __all__ = [
     "SOLVER_NEEDS",
     "AdamOptimizer",
     "Checkpoint",
+    "EvidenceResult",
     "HeldOut",
     "MiniBatchTrainer",
     "Objective",
     "SGDOptimizer",
     "TrainingHistory",
     "check_penalty_supported",
+    "fit_evidence",
     "fit_lbfgs",
     "solver_supports",
     "split_held_out",

@@ -1,15 +1,20 @@
-r"""Curvature of a fitted estimator's data term, as a matrix or as an operator.
+r"""The functions of :mod:`skreg.theory` that take a fitted estimator.
 
-Both kinds are computed by the R-operator through the hand-written passes
+The curvature of the estimator's data term, as a matrix or as an operator,
+and the Laplace approximation of its log evidence.  Both kinds of curvature
+are computed by the R-operator through the hand-written passes
 (``skreg._network.roperator``), on the data term
 :math:`J = \sum_i s_i\,\mathrm{loss}_i / \sum_i s_i` of the estimator's
 objective: the Hessian, and the generalized Gauss-Newton matrix
 :math:`G = J_z^\top H_\text{out} J_z / \sum_i s_i`, positive semi-definite.
+
+This module imports the estimators (for the objective of a fit), so nothing
+the estimators import may import it; the numerics it calls live in the
+modules beside it and work on objectives, arrays and operators.
 """
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.linalg import LinearOperator
 from sklearn.base import is_classifier
 from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import (
@@ -18,16 +23,14 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from .._mlp import training_objective
 from .._network import ParameterLayout, layer_units_of
 from .._network.roperator import KINDS
-from .checks import check_hessian, check_n_penalized, is_operator
-from .quadratic import profile_hessian
+from .evidence import evidence_update, group_sizes
+from .operators import CurvatureOperator
 
 MAX_HESSIAN_PARAMS = 10_000
 """Default limit on the parameters of a model given to :func:`loss_hessian`."""
-
-# Largest number of floats in one R-array of a block of directions.
-_BLOCK_FLOATS = 2**23
 
 
 def flat_parameters(estimator):
@@ -52,8 +55,25 @@ def flat_parameters(estimator):
     return layout.pack(estimator.coefs_, estimator.intercepts_, np.float64)
 
 
-def _targets(estimator, X, y):
-    """Validated dense X and the 2-D float targets the network is trained on."""
+def training_targets(estimator, X, y):
+    """Validated dense X and the 2-D float targets the network is trained on.
+
+    Parameters
+    ----------
+    estimator : RegularizedMLPRegressor or RegularizedMLPClassifier
+        A fitted estimator.
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Input data (a sparse matrix is densified).
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Targets: labels among ``classes_`` for a classifier.
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_features)
+        float64.
+    Y : ndarray of shape (n_samples, n_outputs)
+        The targets as the network sees them (0/1 indicators for classes).
+    """
     X, y = validate_data(
         estimator, X, y, accept_sparse=["csr", "csc"], multi_output=True,
         y_numeric=not is_classifier(estimator), dtype=np.float64, reset=False,
@@ -70,19 +90,45 @@ def _targets(estimator, X, y):
     return X, estimator._encode_targets(y)
 
 
-def _curvature(estimator, X, y, sample_weight, kind):
-    """The estimator's curvature products on (X, y) and the weight sum."""
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}.")
+def fitted_objective(estimator, X, y, sample_weight=None):
+    """The objective of a fitted estimator on (X, y), as given by a user.
+
+    The data and the weights are validated and y encoded as in training;
+    the objective is the estimator's own (``skreg._mlp.training_objective``).
+
+    Parameters
+    ----------
+    estimator : RegularizedMLPRegressor or RegularizedMLPClassifier
+        A fitted estimator.
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        Input data (a sparse matrix is densified).
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Targets.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Sample weights; all ones when None.
+
+    Returns
+    -------
+    objective : Objective
+        On float64 data, with a positive weight sum.
+    """
     check_is_fitted(estimator, ["coefs_", "intercepts_"])
-    X, Y = _targets(estimator, X, y)
+    X, Y = training_targets(estimator, X, y)
     if sample_weight is not None:
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=np.float64, ensure_non_negative=True
         )
-    objective = estimator._objective(X, Y, sample_weight)
+    objective = training_objective(estimator, X, Y, sample_weight)
     if not objective.weight_sum > 0:
         raise ValueError("The sample weights must have a positive sum.")
+    return objective
+
+
+def _curvature(estimator, X, y, sample_weight, kind):
+    """The estimator's curvature products on (X, y) and the weight sum."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}.")
+    objective = fitted_objective(estimator, X, y, sample_weight)
     coefs = [np.asarray(W, dtype=np.float64) for W in estimator.coefs_]
     intercepts = [np.asarray(b, dtype=np.float64) for b in estimator.intercepts_]
     return objective.curvature(coefs, intercepts, kind), objective.weight_sum
@@ -202,49 +248,6 @@ def loss_hessian(
     return (H + H.T) / 2
 
 
-class CurvatureOperator(LinearOperator):
-    """The curvature of a data term as a SciPy ``LinearOperator`` (float64).
-
-    Products are exact, computed for a block of vectors at a time;
-    ``n_products`` counts the curvature-vector products made so far.
-
-    Parameters
-    ----------
-    curvature : Curvature
-        The curvature products of ``sum_i s_i loss_i``.
-    weight_sum : float
-        ``sum_i s_i``: the products are divided by it.
-    """
-
-    def __init__(self, curvature, weight_sum):
-        n_params = curvature.layout.size
-        super().__init__(dtype=np.float64, shape=(n_params, n_params))
-        self.curvature, self.weight_sum = curvature, weight_sum
-        self.n_products = 0
-        layers = curvature.layers
-        widest = sum(x.shape[1] for x in layers)
-        self._block = max(1, _BLOCK_FLOATS // max(1, layers[0].shape[0] * widest))
-
-    def _matmat(self, V):
-        V = np.asarray(V, dtype=np.float64)
-        out = np.empty((self.shape[0], V.shape[1]))
-        for start in range(0, V.shape[1], self._block):
-            stop = min(start + self._block, V.shape[1])
-            out[:, start:stop] = self.curvature.products(V[:, start:stop].T).T
-        self.n_products += V.shape[1]
-        out /= self.weight_sum
-        return out
-
-    def _matvec(self, v):
-        return self._matmat(np.reshape(v, (-1, 1)))[:, 0]
-
-    def _rmatvec(self, v):
-        return self._matvec(v)  # symmetric
-
-    def _adjoint(self):
-        return self
-
-
 def curvature_operator(estimator, X, y, sample_weight=None, *, kind="gauss_newton"):
     r"""The curvature of a fitted estimator's data term, as a ``LinearOperator``.
 
@@ -297,62 +300,72 @@ def curvature_operator(estimator, X, y, sample_weight=None, *, kind="gauss_newto
     return CurvatureOperator(curvature, weight_sum)
 
 
-class ProfiledOperator(LinearOperator):
-    r"""The Schur complement :math:`S = A - B C^{+} B^\top` of an operator.
+def log_evidence(estimator, X, y, sample_weight=None, *, random_state=0):
+    r"""Laplace approximation of the log evidence of a fitted L2 model.
 
-    With the penalised parameters first, :math:`H = [[A, B], [B^\top, C]]`;
-    the columns of the unpenalised block (the intercepts, a few hundred at
-    most) are computed once, by products with unit vectors, so that every
-    product with S costs one product with H.
+    .. math::
+
+        \log p(D) \approx \tfrac12\Big[\sum_g k_g \log\alpha_{p,g} + N\log\beta
+          - 2\beta E_D - \sum_g \alpha_{p,g}\lVert W_g\rVert^2 - \log\det A
+          - N\log 2\pi\Big]
+
+    at the estimator's weights, read as the MAP of a Gaussian prior of
+    precision :math:`\alpha_p` on each weight group and of the likelihood its
+    loss defines: ``alpha`` (or ``alpha_`` after ``alpha="evidence"``, one per
+    weight matrix) is :math:`\alpha_p / \beta` for the squared error, with the
+    noise precision :math:`\beta = (N - \gamma) / \sum_i s_i \lVert y_i -
+    f_i\rVert^2` at its fixed point, and :math:`\alpha_p` otherwise
+    (:math:`\beta = 1`, no :math:`N` terms).  :math:`A = \beta S +
+    \mathrm{diag}(\alpha_p)`, :math:`S` the Gauss-Newton curvature of
+    :math:`E_D = \sum_i s_i\,\mathrm{loss}_i` for the weights with the
+    intercepts (flat prior) minimised out.  Comparing it across ``alpha`` is
+    MacKay's way of choosing ``alpha`` without held-out data; for a linear
+    model it is scikit-learn's ``BayesianRidge`` score.
 
     Parameters
     ----------
-    H : LinearOperator of shape (n_params, n_params)
-        Symmetric, penalised parameters first.
-    n_penalized : int
-        Number of penalised parameters.
+    estimator : RegularizedMLPRegressor or RegularizedMLPClassifier
+        Fitted with ``penalty="l2"``.
+    X : {array-like, sparse matrix} of shape (n_samples, n_features)
+        The training data.
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        The training targets.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Sample weights, as frequencies.
+    random_state : int, default=0
+        Probes of the stochastic estimates (networks of more than 2000
+        parameters).
+
+    Returns
+    -------
+    log_evidence : float
+        The log marginal likelihood, up to the flat prior's constant.
+
+    See Also
+    --------
+    effective_parameters : The gamma of the same curvature.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_diabetes
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skreg import RegularizedMLPRegressor
+    >>> from skreg.theory import log_evidence
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> X = StandardScaler().fit_transform(X)
+    >>> fits = {a: RegularizedMLPRegressor(hidden_layer_sizes=(), solver="lbfgs",
+    ...                                    alpha=a).fit(X, y) for a in (1, 15, 300)}
+    >>> best = max(fits, key=lambda a: log_evidence(fits[a], X, y))
+    >>> best
+    15
     """
-
-    def __init__(self, H, n_penalized):
-        n_params = H.shape[0]
-        super().__init__(dtype=np.float64, shape=(n_penalized, n_penalized))
-        self.full, self.n_penalized = H, n_penalized
-        units = np.zeros((n_params, n_params - n_penalized))
-        units[n_penalized:] = np.eye(n_params - n_penalized)
-        free_columns = np.asarray(H @ units) if units.shape[1] else units
-        self.B = free_columns[:n_penalized]
-        C = free_columns[n_penalized:]
-        self.C = (C + C.T) / 2
-        self._C_pinv = np.linalg.pinv(self.C, hermitian=True) if C.size else C
-
-    def _matmat(self, V):
-        V = np.asarray(V, dtype=np.float64)
-        padded = np.zeros((self.full.shape[0], V.shape[1]))
-        padded[: self.n_penalized] = V
-        AV = np.asarray(self.full @ padded)[: self.n_penalized]
-        if not self.B.size:
-            return AV
-        return AV - self.B @ (self._C_pinv @ (self.B.T @ V))
-
-    def _matvec(self, v):
-        return self._matmat(np.reshape(v, (-1, 1)))[:, 0]
-
-    def _rmatvec(self, v):
-        return self._matvec(v)
-
-    def _adjoint(self):
-        return self
-
-
-def penalized_block(H, n_penalized):
-    """The curvature of the penalised parameters with the others profiled out.
-
-    An array H gives :func:`profile_hessian`'s matrix, an operator a
-    :class:`ProfiledOperator`; ``n_penalized=None`` keeps H as it is.
-    """
-    if n_penalized is None:
-        return H if is_operator(H) else check_hessian(H)
-    n_penalized = check_n_penalized(n_penalized, H.shape[0])
-    if is_operator(H):
-        return ProfiledOperator(H, n_penalized)
-    return profile_hessian(H, n_penalized)
+    if getattr(estimator, "penalty", None) != "l2":
+        raise ValueError("log_evidence needs a model fitted with penalty='l2'.")
+    objective = fitted_objective(estimator, X, y, sample_weight)
+    alpha = estimator.alpha_ if estimator.alpha == "evidence" else estimator.alpha
+    sizes = group_sizes(objective.layout, per_layer=np.ndim(alpha) > 0)
+    alpha = np.broadcast_to(np.asarray(alpha, dtype=float), sizes.shape).copy()
+    if not (alpha > 0).all():
+        raise ValueError("log_evidence needs alpha > 0 (a proper Gaussian prior).")
+    params = flat_parameters(estimator)
+    return evidence_update(objective, params, alpha, sizes, random_state).log_evidence

@@ -36,7 +36,7 @@ from .checks import (
     is_operator,
     raise_not_psd,
 )
-from .curvature import penalized_block
+from .operators import penalized_block
 from .quadratic import exact_effective_parameters
 
 METHODS = ("auto", "exact", "slq", "hutchinson")
@@ -56,7 +56,22 @@ _CG_TOL, _CG_MAXITER = 1e-6, 1000
 
 
 # ------------------------------------------------------------- quadrature
-def _rademacher(n, m, rng):
+def rademacher(n, m, rng):
+    """``m`` probe vectors of length ``n`` with independent +-1 entries.
+
+    Parameters
+    ----------
+    n, m : int
+        Length and number of the probes.
+    rng : numpy.random.RandomState
+        The random stream they are drawn from.
+
+    Returns
+    -------
+    probes : ndarray of shape (n, m)
+        Rademacher probes, one per column: ``E[v v^T] = I``, so that
+        ``E[v^T M v] = tr M`` (Hutchinson).
+    """
     return rng.choice([-1.0, 1.0], size=(n, m))
 
 
@@ -128,21 +143,36 @@ def _rules(tridiagonals):
 def lanczos_quadrature(H, n_probes, steps, random_state, f=None):
     """The Gauss quadrature rules (nodes, weights) of ``n_probes`` probes."""
     rng = check_random_state(random_state)
-    probes = _rademacher(H.shape[0], n_probes, rng)
+    probes = rademacher(H.shape[0], n_probes, rng)
     return _rules(_lanczos_block(H, probes, steps, f))
 
 
-def _slq_trace(H, f, n_probes, steps, random_state):
+def slq_trace(H, f, n_probes, steps, random_state):
     """SLQ estimate of ``tr f(H)``; Rademacher probes have ``||v||^2 = n``.
 
-    ``n_probes`` and ``steps`` None are adaptive (see the settings above).
+    Parameters
+    ----------
+    H : LinearOperator or ndarray of shape (n, n)
+        Symmetric positive semi-definite.
+    f : callable
+        Applied to the quadrature nodes (eigenvalues clipped at 0).
+    n_probes, steps : int or None
+        Probes and Lanczos steps per probe; None is adaptive (see the
+        settings above).
+    random_state : int, RandomState instance or None
+        Draws the probes.
+
+    Returns
+    -------
+    trace : float
+        The mean over the probes of ``n * sum_j tau_j^2 f(theta_j)``.
     """
     rng = check_random_state(random_state)
     n = H.shape[0]
     batch = PROBE_BATCH if n_probes is None else n_probes
     values = []
     while True:
-        probes = _rademacher(n, batch, rng)
+        probes = rademacher(n, batch, rng)
         tridiagonals = _lanczos_block(H, probes, steps or MAX_STEPS,
                                       f if steps is None else None)  # fmt: skip
         values += [
@@ -156,8 +186,27 @@ def _slq_trace(H, f, n_probes, steps, random_state):
     return float(np.mean(values))
 
 
-def _block_cg(op, B, shift, tol=_CG_TOL, maxiter=_CG_MAXITER):
-    """Solve ``(op + shift I) X = B`` column by column, all columns at once."""
+def block_cg(op, B, shift, tol=_CG_TOL, maxiter=_CG_MAXITER):
+    """Solve ``(op + shift I) X = B`` column by column, all columns at once.
+
+    Parameters
+    ----------
+    op : LinearOperator or ndarray of shape (n, n)
+        Symmetric; ``op + shift I`` positive definite.
+    B : ndarray of shape (n, m)
+        The right-hand sides.
+    shift : float
+        Added to the diagonal.
+    tol : float, default=1e-6
+        Relative residual at which a column stops.
+    maxiter : int, default=1000
+        Largest number of steps (one block product each).
+
+    Returns
+    -------
+    X : ndarray of shape (n, m)
+        The solutions.
+    """
     X = np.zeros_like(B)
     R = B.copy()
     P = R.copy()
@@ -304,10 +353,10 @@ def effective_parameters(
     H = H if is_operator(H) else aslinearoperator(H)
     n_probes, steps = _stochastic_settings(n_probes, lanczos_steps)
     if method == "slq":
-        return _slq_trace(H, lambda x: x / (x + alpha), n_probes, steps, random_state)
+        return slq_trace(H, lambda x: x / (x + alpha), n_probes, steps, random_state)
     rng = check_random_state(random_state)
-    probes = _rademacher(H.shape[0], n_probes or DENSITY_PROBES, rng)
-    solved = _block_cg(H, probes, alpha)
+    probes = rademacher(H.shape[0], n_probes or DENSITY_PROBES, rng)
+    solved = block_cg(H, probes, alpha)
     trace = float(np.einsum("nm,nm->m", probes, solved).mean())
     return H.shape[0] - alpha * trace
 
@@ -382,9 +431,7 @@ def log_det(
     S = S if is_operator(S) else aslinearoperator(S)
     n_probes, steps = _stochastic_settings(n_probes, lanczos_steps)
     with np.errstate(divide="ignore"):
-        trace = _slq_trace(
-            S, lambda x: np.log(x + alpha), n_probes, steps, random_state
-        )
+        trace = slq_trace(S, lambda x: np.log(x + alpha), n_probes, steps, random_state)
     return block + trace
 
 

@@ -1,0 +1,155 @@
+"""``alpha="evidence"``: MacKay's loop of MAP fits and evidence updates.
+
+Each step fits the network to the MAP at the current alpha (warm-started
+from the previous weights) and moves alpha to the evidence fixed point of
+``skreg._theory.evidence``; the loop ends with a fit at the last alpha, and
+returns what it found as an :class:`EvidenceResult`, which the estimators
+store as fitted attributes.  The loop sees the objective, a function that
+fits and one that reads the fitted parameters, never the estimator.
+"""
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+
+from .._theory.evidence import (
+    evidence_update,
+    group_sizes,
+    has_noise_level,
+    small_work_threads,
+)
+from .._theory.laplace import LaplacePosterior
+
+# While alpha changes by more than ROUGH_CHANGE (relatively) per update, the
+# MAP fits of the evidence loop stop after ROUGH_ITERATIONS iterations/epochs.
+ROUGH_CHANGE, ROUGH_ITERATIONS = 0.1, 100
+
+
+@dataclass
+class EvidenceResult:
+    """What the evidence loop found; the estimators' fitted attributes.
+
+    ``alpha`` and ``prior_precision`` are floats with one weight group, one
+    entry per weight matrix otherwise; ``alpha_history`` holds every alpha
+    tried, the initial one first.  ``noise_precision`` and ``posterior`` (a
+    :class:`~skreg._theory.laplace.LaplacePosterior`) are None for a
+    likelihood without a noise level.
+    """
+
+    alpha: float | np.ndarray
+    prior_precision: float | np.ndarray
+    effective_parameters: float
+    log_evidence: float
+    alpha_history: np.ndarray
+    noise_precision: float | None = None
+    posterior: LaplacePosterior | None = None
+
+
+def fit_evidence(objective, solve, parameters, *, initial_alpha=None,
+                 per_layer=True, tol=1e-2, max_updates=100, max_iter=200):  # fmt: skip
+    """Alternate MAP fits and evidence updates of alpha until alpha settles.
+
+    While alpha still moves by more than ROUGH_CHANGE, the fits stop after
+    ROUGH_ITERATIONS (epochs for "sgd"/"adam"): a precise MAP at an alpha
+    about to change a lot is wasted work.  Once alpha settles, every fit runs
+    to convergence, and only a step after such a fit can end the loop.
+
+    Parameters
+    ----------
+    objective : Objective
+        The training objective; its penalty's strength is replaced at each fit.
+    solve : callable
+        ``solve(objective, max_iter=None)`` fits the network in place.
+    parameters : callable
+        ``parameters()`` returns the flat float64 parameters of the last fit.
+    initial_alpha : float or ndarray, default=None
+        Where to start (the previous ``alpha_`` of a warm start); None starts
+        at var(y) for the squared error (scikit-learn's ``BayesianRidge``
+        starts at ``beta = 1 / var(y)`` and ``alpha_p = 1``) and 1 otherwise.
+    per_layer : bool, default=True
+        One prior precision per weight matrix, or one for all the weights.
+    tol : float, default=1e-2
+        The loop stops when no alpha changes by more than this, relatively.
+    max_updates : int, default=100
+        Largest number of updates; reaching it warns (a ConvergenceWarning).
+    max_iter : int, default=200
+        The budget of a fit; a smaller one than ROUGH_ITERATIONS is not capped.
+
+    Returns
+    -------
+    result : EvidenceResult
+        alpha, the precisions and the evidence of the final fit.
+    """
+    sizes = group_sizes(objective.layout, per_layer)
+    alpha = _initial_alpha(objective, sizes, initial_alpha)
+    history, rough = [alpha], True
+    for _ in range(max_updates):
+        _map_fit(solve, objective, alpha, rough, max_iter)
+        update = evidence_update(objective, parameters(), alpha, sizes)
+        change = np.max(np.abs(update.alpha - alpha) / alpha)
+        converged = not rough and change <= tol
+        rough = change > ROUGH_CHANGE
+        alpha = update.alpha
+        history.append(alpha)
+        if converged:
+            break
+    else:
+        _warn_not_converged(max_updates, tol)
+    _map_fit(solve, objective, alpha, False, max_iter)
+    return _result(objective, parameters(), alpha, sizes, history)
+
+
+def _initial_alpha(objective, sizes, initial_alpha):
+    """The first alpha, one per group."""
+    if initial_alpha is not None:
+        return np.broadcast_to(np.asarray(initial_alpha, float), sizes.shape).copy()
+    scale = float(np.var(objective.Y)) if has_noise_level(objective) else 1.0
+    return np.full(sizes.shape, scale if scale > 0 else 1.0)
+
+
+def _map_fit(solve, objective, alpha, rough, max_iter):
+    """A MAP fit at ``alpha``: capped and quiet while alpha is rough."""
+    # one group is the plain L2 penalty at that strength, not a per-layer one
+    strength = float(alpha[0]) if alpha.size == 1 else alpha
+    objective = objective.with_strength(strength)
+    if not rough or max_iter <= ROUGH_ITERATIONS:
+        solve(objective)
+        return
+    with warnings.catch_warnings():
+        # the cap is deliberate: the fits that count run to convergence
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        solve(objective, ROUGH_ITERATIONS)
+
+
+def _result(objective, params, alpha, sizes, history):
+    """The evidence of the final fit; the precisions are the final fit's."""
+    final = evidence_update(objective, params, alpha, sizes)
+    beta = final.noise_precision
+    prior = alpha * (1.0 if beta is None else beta)
+    posterior = None
+    if beta is not None:
+        with small_work_threads(objective):
+            posterior = LaplacePosterior.at_map(objective, params, prior, sizes, beta)
+    single = alpha.size == 1
+    return EvidenceResult(
+        alpha=float(alpha[0]) if single else alpha,
+        prior_precision=float(prior[0]) if single else prior,
+        effective_parameters=float(final.gamma.sum()),
+        log_evidence=final.log_evidence,
+        alpha_history=np.array([a[0] if single else a for a in history]),
+        noise_precision=beta,
+        posterior=posterior,
+    )
+
+
+def _warn_not_converged(max_updates, tol):
+    warnings.warn(
+        f"The evidence updates of alpha did not settle within "
+        f"evidence_max_updates={max_updates} (relative change above "
+        f"evidence_tol={tol:g}); alpha_ is the last one. Increase "
+        "evidence_max_updates, or fit to convergence at each step (max_iter).",
+        ConvergenceWarning,
+        stacklevel=5,  # past fit_evidence, the estimator's _fit and fit
+    )

@@ -8,8 +8,6 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 from scipy.sparse.linalg import LinearOperator, aslinearoperator
-from sklearn.datasets import load_diabetes, load_digits
-from sklearn.preprocessing import StandardScaler
 
 from skreg import RegularizedMLPClassifier, RegularizedMLPRegressor
 from skreg.theory import (
@@ -44,9 +42,8 @@ def small_models():
 
 
 @pytest.fixture(scope="module")
-def diabetes_network():
-    X, y = load_diabetes(return_X_y=True)
-    X = StandardScaler().fit_transform(X)
+def diabetes_network(diabetes_raw_target):
+    X, y = diabetes_raw_target
     model = RegularizedMLPRegressor(
         hidden_layer_sizes=(8,), alpha=1.0, solver="lbfgs", max_iter=2000,
         random_state=0,
@@ -55,9 +52,8 @@ def diabetes_network():
 
 
 @pytest.fixture(scope="module")
-def digits_network():
-    X, y = load_digits(return_X_y=True)
-    X = StandardScaler().fit_transform(X)
+def digits_network(digits_standardized):
+    X, y = digits_standardized
     model = RegularizedMLPClassifier(
         hidden_layer_sizes=(32,), solver="lbfgs", alpha=1.0, max_iter=300,
         random_state=0,

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
-from sklearn.datasets import load_diabetes, load_digits, make_regression
+from sklearn.datasets import make_regression
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.linear_model import Lasso, Ridge
 from sklearn.metrics import mean_squared_error
@@ -44,19 +44,6 @@ ALPHAS = [300.0, 30.0, 3.0, 0.3]
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 
-@pytest.fixture(scope="module")
-def diabetes():
-    X, y = load_diabetes(return_X_y=True)
-    X = StandardScaler().fit_transform(X)
-    return X, (y - y.mean()) / y.std()
-
-
-@pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    return X / 16.0, y
-
-
 def _linear_cv(**params):
     return RegularizedMLPRegressorCV(
         hidden_layer_sizes=(), solver="lbfgs", tol=1e-10, alphas=ALPHAS,
@@ -65,13 +52,13 @@ def _linear_cv(**params):
 
 
 @pytest.fixture(scope="module")
-def linear_cv(diabetes):
-    return _linear_cv().fit(*diabetes)
+def linear_cv(diabetes_standardized):
+    return _linear_cv().fit(*diabetes_standardized)
 
 
 # ------------------------------------------------------------- the oracle
-def test_every_fold_score_is_that_of_ridge(linear_cv, diabetes):
-    X, y = diabetes
+def test_every_fold_score_is_that_of_ridge(linear_cv, diabetes_standardized):
+    X, y = diabetes_standardized
     folds = KFold(5, shuffle=True, random_state=0).split(X)
     expected = np.array(
         [
@@ -86,8 +73,8 @@ def test_every_fold_score_is_that_of_ridge(linear_cv, diabetes):
     assert linear_cv.penalty_ == "l2"
 
 
-def test_refit_coefficients_are_those_of_ridge(linear_cv, diabetes):
-    X, y = diabetes
+def test_refit_coefficients_are_those_of_ridge(linear_cv, diabetes_standardized):
+    X, y = diabetes_standardized
     ridge = Ridge(alpha=linear_cv.alpha_).fit(X, y)
     assert_allclose(linear_cv.coefs_[0].ravel(), ridge.coef_, atol=1e-6)
     assert_allclose(linear_cv.intercepts_[0], ridge.intercept_, atol=1e-6)
@@ -95,9 +82,9 @@ def test_refit_coefficients_are_those_of_ridge(linear_cv, diabetes):
     assert linear_cv.score(X, y) == pytest.approx(ridge.score(X, y), abs=1e-9)
 
 
-def test_l1_fold_scores_are_those_of_lasso(diabetes):
+def test_l1_fold_scores_are_those_of_lasso(diabetes_standardized):
     # skreg's (1/2 sum (y - f)^2 + alpha |W|) / n is Lasso's at alpha / n
-    X, y = diabetes
+    X, y = diabetes_standardized
     alphas = [30.0, 3.0, 0.3]
     cv = KFold(3, shuffle=True, random_state=1)
     est = RegularizedMLPRegressorCV(
@@ -111,8 +98,8 @@ def test_l1_fold_scores_are_those_of_lasso(diabetes):
             assert est.scores_["l1"][fold, k] == pytest.approx(score, abs=1e-6)
 
 
-def test_a_scoring_string_is_used_for_the_held_out_scores(diabetes):
-    X, y = diabetes
+def test_a_scoring_string_is_used_for_the_held_out_scores(diabetes_standardized):
+    X, y = diabetes_standardized
     est = _linear_cv(scoring="neg_mean_squared_error").fit(X, y)
     folds = KFold(5, shuffle=True, random_state=0).split(X)
     for fold, (tr, te) in enumerate(folds):
@@ -129,8 +116,10 @@ def _one_se_alpha(scores, alphas):
     return alphas[int(np.flatnonzero(mean >= mean[best] - standard_error)[0])]
 
 
-def test_one_se_chooses_the_largest_alpha_within_one_standard_error(diabetes):
-    X, y = diabetes
+def test_one_se_chooses_the_largest_alpha_within_one_standard_error(
+    diabetes_standardized,
+):
+    X, y = diabetes_standardized
     alphas = np.geomspace(3000, 0.3, 9)
     best = _linear_cv(selection="best").set_params(alphas=alphas).fit(X, y)
     one_se = clone(best).set_params(selection="one_se").fit(X, y)
@@ -191,8 +180,8 @@ def test_cv_results_rank_every_candidate(sparse_truth):
 
 
 # -------------------------------------------------------------- networks
-def test_a_network_on_digits_in_two_jobs(digits):
-    X, y = digits
+def test_a_network_on_digits_in_two_jobs(digits_unit):
+    X, y = digits_unit
     est = RegularizedMLPClassifierCV(
         hidden_layer_sizes=(32,), solver="adam", alphas=5, cv=3, n_jobs=2,
         random_state=0,
@@ -212,8 +201,8 @@ def test_a_network_on_digits_in_two_jobs(digits):
     assert n_iter[:, -1].mean() < n_iter[:, 0].mean()
 
 
-def test_parallel_paths_give_the_sequential_results(digits):
-    X, y = digits[0][:400], digits[1][:400]
+def test_parallel_paths_give_the_sequential_results(digits_unit):
+    X, y = digits_unit[0][:400], digits_unit[1][:400]
     params = dict(
         hidden_layer_sizes=(8,), solver="lbfgs", alphas=3, cv=3, max_iter=30,
         random_state=0, penalties=("l2", "l1"),
@@ -227,8 +216,8 @@ def test_parallel_paths_give_the_sequential_results(digits):
     assert_array_equal(one.coefs_[0], two.coefs_[0])
 
 
-def test_the_refit_is_the_plain_estimator_along_the_same_path(digits):
-    X, y = digits[0][:300], digits[1][:300]
+def test_the_refit_is_the_plain_estimator_along_the_same_path(digits_unit):
+    X, y = digits_unit[0][:300], digits_unit[1][:300]
     est = RegularizedMLPClassifierCV(
         hidden_layer_sizes=(8,), solver="lbfgs", alphas=[30.0, 3.0, 0.3],
         cv=3, max_iter=200, random_state=0,
@@ -249,8 +238,8 @@ def test_the_refit_is_the_plain_estimator_along_the_same_path(digits):
     assert est.n_iter_ == plain.n_iter_
 
 
-def test_path_warnings_are_summarised_once(digits):
-    X, y = digits[0][:300], digits[1][:300]
+def test_path_warnings_are_summarised_once(digits_unit):
+    X, y = digits_unit[0][:300], digits_unit[1][:300]
     est = RegularizedMLPClassifierCV(
         hidden_layer_sizes=(8,), solver="adam", alphas=3, cv=3, max_iter=3,
         path_max_iter=None, n_jobs=2, random_state=0,
@@ -268,8 +257,8 @@ def test_path_warnings_are_summarised_once(digits):
     assert len(caught) <= 2
 
 
-def test_warm_started_adam_fits_get_a_tenth_of_max_iter(digits):
-    X, y = digits[0][:300], digits[1][:300]
+def test_warm_started_adam_fits_get_a_tenth_of_max_iter(digits_unit):
+    X, y = digits_unit[0][:300], digits_unit[1][:300]
     params = dict(
         hidden_layer_sizes=(8,), solver="adam", alphas=[1.0, 0.1, 0.01], cv=3,
         max_iter=50, random_state=0,
@@ -292,11 +281,13 @@ def test_warm_started_adam_fits_get_a_tenth_of_max_iter(digits):
     assert uncapped.n_iter_path_["l2"][:, 1:].max() > 7
 
 
-def test_warm_started_lbfgs_fits_get_a_quarter_of_max_iter(diabetes):
-    est = _linear_cv().fit(*diabetes)  # the Ridge oracle holds with the cap
+def test_warm_started_lbfgs_fits_get_a_quarter_of_max_iter(diabetes_standardized):
+    est = _linear_cv().fit(
+        *diabetes_standardized
+    )  # the Ridge oracle holds with the cap
     assert est._warm_max_iter() == 50
     assert est.n_iter_path_["l2"].max() <= 50
-    capped = _linear_cv(path_max_iter=2).fit(*diabetes)
+    capped = _linear_cv(path_max_iter=2).fit(*diabetes_standardized)
     assert capped.n_iter_path_["l2"][:, 1:].max() == 2
 
 
@@ -358,19 +349,19 @@ def test_units_that_reach_nothing_get_fresh_incoming_weights():
     assert revive_unreachable_units(model) == 0
 
 
-def test_a_group_lasso_path_brings_units_back():
+def test_a_group_lasso_path_brings_units_back(digits_unit):
     # A strong group lasso switches hidden units off; without fresh incoming
     # weights they could never return at the weaker alphas.
-    X, y = load_digits(return_X_y=True)
+    X, y = digits_unit
     model = RegularizedMLPClassifier(
         hidden_layer_sizes=(16,), solver="adam", penalty="group_lasso",
         learning_rate_init=0.01, max_iter=30, random_state=0,
     )  # fmt: skip
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        fit_on_path(model, 20.0, X / 16, y)
+        fit_on_path(model, 20.0, X, y)
         strong = int(np.count_nonzero(model.coefs_[1].any(axis=1)))
-        fit_on_path(model, 0.05, X / 16, y)
+        fit_on_path(model, 0.05, X, y)
     weak = int(np.count_nonzero(model.coefs_[1].any(axis=1)))
     assert strong < 16 and weak > strong
 
@@ -385,8 +376,8 @@ def test_is_collapsed_sees_an_empty_layer():
     assert is_collapsed(model, X)
 
 
-def test_integer_weights_give_the_alpha_grid_of_repeated_rows(digits):
-    X, y = digits[0][:100], digits[1][:100]
+def test_integer_weights_give_the_alpha_grid_of_repeated_rows(digits_unit):
+    X, y = digits_unit[0][:100], digits_unit[1][:100]
     weights = np.random.default_rng(0).integers(0, 4, size=100)
     repeated = default_alphas(X.repeat(weights, axis=0), y.repeat(weights), True, 6)
     weighted = default_alphas(X, y, True, 6, sample_weight=weights)
@@ -428,8 +419,8 @@ def test_the_cv_estimators_are_meta_estimators_not_subclasses(cv_class, plain_cl
     assert model.penalty == "l1" and model.verbose is False
 
 
-def test_predictions_and_fitted_attributes_go_through_best_estimator(digits):
-    X, y = digits[0][:300], digits[1][:300]
+def test_predictions_and_fitted_attributes_go_through_best_estimator(digits_unit):
+    X, y = digits_unit[0][:300], digits_unit[1][:300]
     est = RegularizedMLPClassifierCV(
         hidden_layer_sizes=(8,), solver="lbfgs", alphas=[3.0, 0.3], cv=3,
         max_iter=200, random_state=0,
@@ -448,10 +439,10 @@ def test_predictions_and_fitted_attributes_go_through_best_estimator(digits):
     assert_array_equal(compacted.predict(X), est.predict(X))
 
 
-def test_feature_names_are_checked_once_by_the_cv_estimator(diabetes):
+def test_feature_names_are_checked_once_by_the_cv_estimator(diabetes_standardized):
     pandas = pytest.importorskip("pandas")
-    X = pandas.DataFrame(diabetes[0], columns=[f"f{k}" for k in range(10)])
-    est = _linear_cv().fit(X, diabetes[1])
+    X = pandas.DataFrame(diabetes_standardized[0], columns=[f"f{k}" for k in range(10)])
+    est = _linear_cv().fit(X, diabetes_standardized[1])
     assert list(est.feature_names_in_) == list(X.columns)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no "X has feature names" warning
@@ -483,35 +474,35 @@ def test_the_documented_auto_budgets_are_the_ones_used():
         (("l2", "l0"), "penalty='l0'.*solver='lbfgs'"),
     ],
 )
-def test_bad_penalties_are_rejected(diabetes, penalties, message):
-    X, y = diabetes
+def test_bad_penalties_are_rejected(diabetes_standardized, penalties, message):
+    X, y = diabetes_standardized
     est = _linear_cv(penalties=penalties)
     with pytest.raises(ValueError, match=message):
         est.fit(X, y)
 
 
 @pytest.mark.parametrize("alphas", [[1.0, -1.0], [], [np.nan], 0, 1.5])
-def test_bad_alphas_are_rejected(diabetes, alphas):
+def test_bad_alphas_are_rejected(diabetes_standardized, alphas):
     with pytest.raises(ValueError):
-        _linear_cv().set_params(alphas=alphas).fit(*diabetes)
+        _linear_cv().set_params(alphas=alphas).fit(*diabetes_standardized)
 
 
-def test_refit_false_keeps_the_scores_only(diabetes):
-    est = _linear_cv(refit=False).fit(*diabetes)
+def test_refit_false_keeps_the_scores_only(diabetes_standardized):
+    est = _linear_cv(refit=False).fit(*diabetes_standardized)
     assert est.scores_["l2"].shape == (5, 4)
     assert not hasattr(est, "coefs_")
     with pytest.raises(NotFittedError):
-        est.predict(diabetes[0])
+        est.predict(diabetes_standardized[0])
 
 
-def test_a_second_fit_forgets_the_first(diabetes):
-    est = _linear_cv().fit(*diabetes)
-    est.set_params(refit=False).fit(*diabetes)
+def test_a_second_fit_forgets_the_first(diabetes_standardized):
+    est = _linear_cv().fit(*diabetes_standardized)
+    est.set_params(refit=False).fit(*diabetes_standardized)
     assert not hasattr(est, "coefs_")  # no stale model from the first fit
 
 
-def test_warm_start_starts_every_path_from_the_previous_fit(diabetes):
-    X, y = diabetes
+def test_warm_start_starts_every_path_from_the_previous_fit(diabetes_standardized):
+    X, y = diabetes_standardized
     est = _linear_cv(warm_start=True).set_params(alphas=[3.0]).fit(X, y)
     # one L-BFGS iteration from the all-data fit at alpha=3 is already close
     # to every fold's optimum; one from a fresh start is not
@@ -524,8 +515,8 @@ def test_warm_start_starts_every_path_from_the_previous_fit(diabetes):
     assert warm_error < 0.02 < cold_error
 
 
-def test_groups_reach_the_splitter(diabetes):
-    X, y = diabetes
+def test_groups_reach_the_splitter(diabetes_standardized):
+    X, y = diabetes_standardized
     groups = np.arange(len(y)) % 4
     est = RegularizedMLPRegressorCV(
         hidden_layer_sizes=(), solver="lbfgs", tol=1e-12, alphas=[3.0],
@@ -538,8 +529,8 @@ def test_groups_reach_the_splitter(diabetes):
         )
 
 
-def test_an_int_cv_is_stratified_for_the_classifier(digits):
-    X, y = digits[0][:200], digits[1][:200]
+def test_an_int_cv_is_stratified_for_the_classifier(digits_unit):
+    X, y = digits_unit[0][:200], digits_unit[1][:200]
     est = RegularizedMLPClassifierCV(
         hidden_layer_sizes=(), solver="lbfgs", alphas=[1.0], cv=4, random_state=0
     ).fit(X, y)  # fmt: skip
@@ -569,9 +560,9 @@ def test_plot_marks_the_chosen_candidate(sparse_truth):
     assert ax.get_xscale() == "log"
 
 
-def test_callbacks_observe_the_last_fit_of_the_refit(digits):
+def test_callbacks_observe_the_last_fit_of_the_refit(digits_unit):
     callback = pytest.importorskip("sklearn.callback")
-    X, y = digits[0][:200], digits[1][:200]
+    X, y = digits_unit[0][:200], digits_unit[1][:200]
     monitor = callback.ScoringMonitor(scoring="accuracy")
     est = RegularizedMLPClassifierCV(
         hidden_layer_sizes=(8,), solver="lbfgs", alphas=[10.0, 1.0], cv=3,

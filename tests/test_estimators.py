@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
-from sklearn.datasets import load_digits, make_regression
+from sklearn.datasets import make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, cross_validate
 from sklearn.pipeline import Pipeline
@@ -17,14 +17,8 @@ from skreg import RegularizedMLPClassifier, RegularizedMLPRegressor
 ESTIMATORS = [RegularizedMLPClassifier, RegularizedMLPRegressor]
 
 
-@pytest.fixture(scope="module")
-def small_digits():
-    X, y = load_digits(return_X_y=True)
-    return X[:400], y[:400]
-
-
-def test_grid_search_over_penalty_and_alpha_in_a_pipeline(small_digits):
-    X, y = small_digits
+def test_grid_search_over_penalty_and_alpha_in_a_pipeline(digits_400):
+    X, y = digits_400
     pipe = Pipeline([
         ("scale", StandardScaler()),
         ("mlp", RegularizedMLPClassifier(hidden_layer_sizes=(16,), solver="lbfgs",
@@ -44,8 +38,8 @@ def test_grid_search_over_penalty_and_alpha_in_a_pipeline(small_digits):
 
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
-def test_no_hidden_layer_is_a_linear_model(Estimator, small_digits):
-    X, y = small_digits
+def test_no_hidden_layer_is_a_linear_model(Estimator, digits_400):
+    X, y = digits_400
     model = Estimator(hidden_layer_sizes=(), solver="lbfgs", max_iter=50)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -57,8 +51,8 @@ def test_no_hidden_layer_is_a_linear_model(Estimator, small_digits):
 
 @pytest.mark.parametrize("Estimator", ESTIMATORS)
 @pytest.mark.parametrize("solver", ["lbfgs", "adam"])
-def test_float32_input_trains_and_predicts_in_float32(Estimator, solver, small_digits):
-    X, y = small_digits
+def test_float32_input_trains_and_predicts_in_float32(Estimator, solver, digits_400):
+    X, y = digits_400
     model = Estimator(hidden_layer_sizes=(8,), solver=solver, max_iter=5)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

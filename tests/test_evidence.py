@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 from sklearn.base import clone
-from sklearn.datasets import load_breast_cancer, load_diabetes
+from sklearn.datasets import load_breast_cancer
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import BayesianRidge
 from sklearn.model_selection import train_test_split
@@ -21,14 +21,8 @@ from skreg.theory import flat_parameters, loss_hessian, profile_hessian
 
 
 @pytest.fixture(scope="module")
-def diabetes():
-    X, y = load_diabetes(return_X_y=True)
-    return StandardScaler().fit_transform(X), y
-
-
-@pytest.fixture(scope="module")
-def linear_fit(diabetes):
-    X, y = diabetes
+def linear_fit(diabetes_raw_target):
+    X, y = diabetes_raw_target
     tight = dict(tol=1e-12, max_iter=10_000, evidence_tol=1e-10)
     model = RegularizedMLPRegressor(
         hidden_layer_sizes=(), alpha="evidence", solver="lbfgs", **tight
@@ -108,18 +102,6 @@ def test_linear_logistic_evidence_fixed_point():
 
 
 # ------------------------------------------------------------ 4. networks
-@pytest.fixture(scope="module")
-def diabetes_split():
-    X, y = load_diabetes(return_X_y=True)
-    X_train, X_test, y_train, y_test = train_test_split(
-        X, y, test_size=0.3, random_state=0
-    )
-    scaler = StandardScaler().fit(X_train)
-    mean, scale = y_train.mean(), y_train.std()
-    return (scaler.transform(X_train), scaler.transform(X_test),
-            (y_train - mean) / scale, (y_test - mean) / scale)  # fmt: skip
-
-
 @pytest.mark.parametrize("hidden", [(8,), (16,)])
 def test_network_ends_at_mackays_fixed_point_and_is_calibrated(diabetes_split, hidden):
     X_train, X_test, y_train, y_test = diabetes_split
@@ -211,22 +193,22 @@ def test_with_strength_sets_one_strength_or_one_per_weight_matrix():
 
 
 # ------------------------------------------------------ behaviour and errors
-def test_evidence_needs_the_l2_penalty(diabetes):
-    X, y = diabetes
+def test_evidence_needs_the_l2_penalty(diabetes_raw_target):
+    X, y = diabetes_raw_target
     with pytest.raises(ValueError, match="penalty='l2'"):
         RegularizedMLPRegressor(alpha="evidence", penalty="l1", solver="lbfgs").fit(
             X, y
         )
 
 
-def test_partial_fit_refuses_the_evidence(diabetes):
-    X, y = diabetes
+def test_partial_fit_refuses_the_evidence(diabetes_raw_target):
+    X, y = diabetes_raw_target
     with pytest.raises(ValueError, match="alpha='evidence' needs fit"):
         RegularizedMLPRegressor(alpha="evidence").partial_fit(X, y)
 
 
-def test_return_std_needs_an_evidence_fit(diabetes):
-    X, y = diabetes
+def test_return_std_needs_an_evidence_fit(diabetes_raw_target):
+    X, y = diabetes_raw_target
     model = RegularizedMLPRegressor(hidden_layer_sizes=(), solver="lbfgs").fit(X, y)
     with pytest.raises(ValueError, match="return_std=True needs"):
         model.predict(X, return_std=True)
@@ -239,8 +221,8 @@ def test_return_std_needs_an_evidence_fit(diabetes):
         model.predict(X, return_std=True)
 
 
-def test_an_evidence_fit_without_a_noise_level_drops_the_posterior(diabetes):
-    X, y = diabetes
+def test_an_evidence_fit_without_a_noise_level_drops_the_posterior(diabetes_raw_target):
+    X, y = diabetes_raw_target
     model = RegularizedMLPRegressor(
         hidden_layer_sizes=(), alpha="evidence", solver="lbfgs"
     ).fit(X, y)
@@ -312,10 +294,12 @@ def test_the_stochastic_evidence_step_agrees_with_the_exact_one(
     assert estimate.noise_precision == pytest.approx(exact.noise_precision, rel=0.01)
 
 
-def test_log_evidence_of_a_fixed_alpha_fit_is_bayesian_ridges_score(diabetes):
+def test_log_evidence_of_a_fixed_alpha_fit_is_bayesian_ridges_score(
+    diabetes_raw_target,
+):
     from skreg.theory import log_evidence
 
-    X, y = diabetes
+    X, y = diabetes_raw_target
     oracle = BayesianRidge(
         alpha_1=0, alpha_2=0, lambda_1=0, lambda_2=0, tol=1e-12, compute_score=True
     ).fit(X, y)

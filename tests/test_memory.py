@@ -110,3 +110,25 @@ def test_peak_memory_of_fit_grows_with_batch_size_and_width():
     assert bigger_batch - base > 3 * 700 * WIDTH * 8 * 0.9
     # weights, gradient and Adam's moments: ~6 x 3 x 105 x 256 x 8 bytes
     assert wider - base > 6 * 3 * 105 * WIDTH * 8 * 0.9
+
+
+# --------------------------------------------------------- partial_fit's guard
+def test_partial_fit_does_not_copy_the_whole_model():
+    """A small partial_fit call on a large network allocates little beyond a batch.
+
+    Deep-copying the model to undo a failure allocated the weights, the best
+    weights and Adam's state arrays again on every call: 8.6 times the
+    parameters' bytes at the peak.  What a call needs is the gradient, one
+    checkpoint of the weights and Adam's two moments (to undo a diverged or
+    failed call) and scratch for the weight decay: 5.6 times.
+    """
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((64, 400)), rng.integers(0, 5, 64)
+    model = RegularizedMLPClassifier(hidden_layer_sizes=(512, 256), random_state=0)
+    model.partial_fit(X, y, classes=np.arange(5))
+    n_params = model.coefs_[0].base.size  # coefs_ and intercepts_ view it
+    tracemalloc.start()
+    model.partial_fit(X, y)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 6 * 8 * n_params

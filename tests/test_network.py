@@ -128,14 +128,3 @@ def test_forward_returns_logits_and_prediction_applies_output_activation():
     proba = predict_output(coefs, intercepts, X, "logistic", LOSSES["softmax"])
     assert_allclose(proba.sum(axis=1), 1.0)
     assert_allclose(np.log(proba) - np.log(proba[:, :1]), logits - logits[:, :1])
-
-
-@pytest.mark.parametrize("out_activation", ["logistic", "softmax"])
-def test_log_losses_are_finite_at_extreme_logits(out_activation):
-    loss = LOSSES[out_activation]
-    z = np.array([[800.0, -800.0, 0.0]])
-    Y = np.array([[0.0, 1.0, 0.0]])
-    delta = np.empty_like(z)
-    value = loss.value_and_delta(z, Y, None, delta)
-    assert np.isfinite(value) and value > 1000
-    assert np.isfinite(delta).all()

@@ -14,8 +14,6 @@ import sys
 import numpy as np
 import pytest
 from sklearn.datasets import (
-    load_diabetes,
-    load_iris,
     make_classification,
     make_multilabel_classification,
 )
@@ -70,15 +68,10 @@ def _regressor(**params):
 
 
 @pytest.fixture(scope="module")
-def iris():
-    return load_iris(return_X_y=True)
-
-
-@pytest.fixture(scope="module")
-def diabetes():
-    X, y = load_diabetes(return_X_y=True)
+def diabetes_order_one(diabetes_raw_target):
+    X, y = diabetes_raw_target
     # standardised X and targets of order one: lbfgs converges within max_iter
-    return StandardScaler().fit_transform(X), y / 100
+    return X, y / 100
 
 
 def _check_classifier(model, X):
@@ -140,23 +133,23 @@ def _check_regressor(model, X, atol=None, dtype=np.float32):
 
 @pytest.mark.parametrize("loss", ["squared_error", "poisson"])
 @pytest.mark.parametrize("activation", ["identity", "logistic", "tanh", "relu"])
-def test_regressor(diabetes, activation, loss):
-    X, y = diabetes
+def test_regressor(diabetes_order_one, activation, loss):
+    X, y = diabetes_order_one
     model = _regressor(activation=activation, loss=loss).fit(X, y)
     assert model.out_activation_ == ("exp" if loss == "poisson" else "identity")
     _check_regressor(model, X)
 
 
 @pytest.mark.parametrize("hidden_layer_sizes", [(), (8,), (8, 4)])
-def test_multi_output_regressor(diabetes, hidden_layer_sizes):
-    X, y = diabetes
+def test_multi_output_regressor(diabetes_order_one, hidden_layer_sizes):
+    X, y = diabetes_order_one
     Y = np.column_stack([y, X[:, 2] - y])
     model = _regressor(hidden_layer_sizes=hidden_layer_sizes).fit(X, Y)
     _check_regressor(model, X)
 
 
-def test_double_input_computes_in_double(diabetes):
-    X, y = diabetes
+def test_double_input_computes_in_double(diabetes_order_one):
+    X, y = diabetes_order_one
     model = _regressor(activation="tanh").fit(X, y)
     _check_regressor(model, X, atol=1e-10, dtype=np.float64)
 
@@ -206,8 +199,8 @@ def test_classifier_cv(iris):
     _check_classifier(model, X)
 
 
-def test_regressor_cv(diabetes):
-    X, y = diabetes
+def test_regressor_cv(diabetes_order_one):
+    X, y = diabetes_order_one
     model = RegularizedMLPRegressorCV(
         hidden_layer_sizes=(8,), solver="lbfgs", alphas=[10.0, 1.0], cv=3,
         max_iter=2000, random_state=0,

@@ -177,6 +177,40 @@ def test_pickle_round_trip_polynomial():
     np.testing.assert_array_equal(restored.predict(X), model.predict(X))
 
 
+# ---------------------------------- the random stream across partial_fit calls
+def test_partial_fit_continues_the_random_stream_of_an_int_seed(iris_standardized):
+    """An int random_state draws like a RandomState object: no re-seeding per call.
+
+    With an int every call used to re-seed, so each call shuffled the rows the
+    same way and gave each sample the same dropout mask; a RandomState object
+    (not re-seeded) already continued its stream.
+    """
+    X, y = iris_standardized
+    params = dict(hidden_layer_sizes=(8,), dropout=0.5, batch_size=32)
+    seeded = RegularizedMLPClassifier(**params, random_state=0)
+    streamed = RegularizedMLPClassifier(**params, random_state=np.random.RandomState(0))
+    for model in (seeded, streamed):
+        model.partial_fit(X, y, classes=np.unique(y))
+        for _ in range(3):
+            model.partial_fit(X, y)
+    for a, b in zip(seeded.coefs_, streamed.coefs_, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_the_same_partial_fit_calls_give_the_same_model(iris_standardized):
+    X, y = iris_standardized
+    models = [
+        RegularizedMLPClassifier(hidden_layer_sizes=(8,), dropout=0.3, random_state=0)
+        for _ in range(2)
+    ]
+    for model in models:
+        model.partial_fit(X, y, classes=np.unique(y))
+        for _ in range(3):
+            model.partial_fit(X, y)
+    for a, b in zip(models[0].coefs_, models[1].coefs_, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
 # ------------------------------------------------------------------ threads
 N_THREADS = 8
 

@@ -28,8 +28,6 @@ import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import (
-    load_diabetes,
-    load_digits,
     make_multilabel_classification,
     make_regression,
 )
@@ -52,13 +50,6 @@ LEARNING_RATE = {"sgd": 0.1, "adam": 0.01}
 
 # --------------------------------------------------------------------- data
 @pytest.fixture(scope="module")
-def digits():
-    """300 scaled digits, 10 classes."""
-    X, y = load_digits(return_X_y=True)
-    return StandardScaler().fit_transform(X[:300]), y[:300]
-
-
-@pytest.fixture(scope="module")
 def regression():
     X, y = make_regression(n_samples=200, n_features=8, noise=5.0, random_state=0)
     return StandardScaler().fit_transform(X), (y - y.mean()) / y.std()
@@ -80,12 +71,12 @@ def multilabel():
     return StandardScaler().fit_transform(X), Y
 
 
-def _data(kind, digits, regression):
-    return digits if kind == "classifier" else regression
+def _data(kind, digits_300_standardized, regression):
+    return digits_300_standardized if kind == "classifier" else regression
 
 
-def _binary(digits):
-    X, y = digits
+def _binary(digits_300_standardized):
+    X, y = digits_300_standardized
     return X, y % 2
 
 
@@ -147,8 +138,8 @@ def _held_out_split(model, X, y, sample_weight=None, stratify=None):
 
 
 # ============================================================== partial_fit
-def test_partial_fit_with_classes_matches_sklearn(digits):
-    X, y = digits
+def test_partial_fit_with_classes_matches_sklearn(digits_300_standardized):
+    X, y = digits_300_standardized
     classes = np.unique(y)
     chunks = [slice(0, 100), slice(100, 200), slice(200, 300)]
     # the first chunk lacks class 9: ``classes`` declares it
@@ -172,15 +163,15 @@ def test_partial_fit_with_classes_matches_sklearn(digits):
 
 
 @pytest.mark.parametrize("cls", CLASSIFIERS)
-def test_partial_fit_first_call_needs_classes(digits, cls):
-    X, y = digits
+def test_partial_fit_first_call_needs_classes(digits_300_standardized, cls):
+    X, y = digits_300_standardized
     with pytest.raises(ValueError, match="classes must be passed on the first call"):
         cls(solver="sgd").partial_fit(X, y)
 
 
 @pytest.mark.parametrize("cls", CLASSIFIERS)
-def test_partial_fit_unseen_class_raises(digits, cls):
-    X, y = digits
+def test_partial_fit_unseen_class_raises(digits_300_standardized, cls):
+    X, y = digits_300_standardized
     model = cls(hidden_layer_sizes=(5,), solver="sgd", random_state=0)
     model.partial_fit(X[:50], y[:50] % 3, classes=[0, 1, 2])
     with pytest.raises(ValueError, match="`y` has classes not in `self.classes_`"):
@@ -188,8 +179,8 @@ def test_partial_fit_unseen_class_raises(digits, cls):
 
 
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
-def test_partial_fit_refuses_early_stopping(digits, regression, kind):
-    X, y = _data(kind, digits, regression)
+def test_partial_fit_refuses_early_stopping(digits_300_standardized, regression, kind):
+    X, y = _data(kind, digits_300_standardized, regression)
     extra = {"classes": np.unique(y)} if kind == "classifier" else {}
     for cls in PAIRS[kind]:
         model = cls(solver="sgd", early_stopping=True)
@@ -199,9 +190,10 @@ def test_partial_fit_refuses_early_stopping(digits, regression, kind):
 
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
-def test_partial_fit_after_fit_continues_like_sklearn(digits, regression, kind,
-                                                      solver):  # fmt: skip
-    X, y = _data(kind, digits, regression)
+def test_partial_fit_after_fit_continues_like_sklearn(
+    digits_300_standardized, regression, kind, solver
+):
+    X, y = _data(kind, digits_300_standardized, regression)
     n = X.shape[0]
     ours, theirs = _fit_both(PAIRS[kind], X, y, **_full_batch(n, solver, max_iter=5))
     for model in (ours, theirs):
@@ -217,9 +209,10 @@ def test_partial_fit_after_fit_continues_like_sklearn(digits, regression, kind,
 @pytest.mark.parametrize("penalty", ["l2", "l1", "elasticnet"])
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
-def test_partial_fit_continues_identically_after_pickle(digits, regression, kind,
-                                                        solver, penalty):  # fmt: skip
-    X, y = _data(kind, digits, regression)
+def test_partial_fit_continues_identically_after_pickle(
+    digits_300_standardized, regression, kind, solver, penalty
+):
+    X, y = _data(kind, digits_300_standardized, regression)
     extra = {"classes": np.unique(y)} if kind == "classifier" else {}
     model = PAIRS[kind][0](
         hidden_layer_sizes=(10,), solver=solver, penalty=penalty, alpha=0.5,
@@ -236,9 +229,11 @@ def test_partial_fit_continues_identically_after_pickle(digits, regression, kind
     assert model.t_ == clone.t_ == 4 * X.shape[0]
 
 
-def test_sklearn_partial_fit_also_continues_identically_after_pickle(digits):
+def test_sklearn_partial_fit_also_continues_identically_after_pickle(
+    digits_300_standardized,
+):
     """The behaviour tested above, as scikit-learn has it (a sanity check)."""
-    X, y = digits
+    X, y = digits_300_standardized
     model = MLPClassifier(
         hidden_layer_sizes=(10,), solver="sgd", batch_size=50, random_state=0
     ).partial_fit(X, y, classes=np.unique(y))
@@ -251,8 +246,10 @@ def test_sklearn_partial_fit_also_continues_identically_after_pickle(digits):
 # =============================================================== warm_start
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
-def test_warm_start_stochastic_matches_sklearn(digits, regression, kind, solver):
-    X, y = _data(kind, digits, regression)
+def test_warm_start_stochastic_matches_sklearn(
+    digits_300_standardized, regression, kind, solver
+):
+    X, y = _data(kind, digits_300_standardized, regression)
     n = X.shape[0]
     params = _full_batch(n, solver, max_iter=5, warm_start=True)
     ours, theirs = _fit_both(PAIRS[kind], X, y, **params)
@@ -269,8 +266,8 @@ def test_warm_start_stochastic_matches_sklearn(digits, regression, kind, solver)
 
 
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
-def test_warm_start_lbfgs_matches_sklearn(digits, regression, kind):
-    X, y = _data(kind, digits, regression)
+def test_warm_start_lbfgs_matches_sklearn(digits_300_standardized, regression, kind):
+    X, y = _data(kind, digits_300_standardized, regression)
     params = dict(hidden_layer_sizes=(10,), solver="lbfgs", alpha=1.0, max_iter=10,
                   warm_start=True, random_state=0)  # fmt: skip
     ours, theirs = _fit_both(PAIRS[kind], X, y, **params)
@@ -287,10 +284,12 @@ def test_warm_start_lbfgs_matches_sklearn(digits, regression, kind):
 
 
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
-def test_warm_start_with_early_stopping_matches_sklearn(digits, regression, kind):
-    X, y = _data(kind, digits, regression)
+def test_warm_start_with_early_stopping_matches_sklearn(
+    digits_300_standardized, regression, kind
+):
+    X, y = _data(kind, digits_300_standardized, regression)
     if kind == "classifier":
-        X, y = _binary(digits)
+        X, y = _binary(digits_300_standardized)
     n_train = X.shape[0] - int(np.ceil(0.1 * X.shape[0]))
     params = _full_batch(n_train, "sgd", max_iter=8, warm_start=True,
                          early_stopping=True, n_iter_no_change=50)  # fmt: skip
@@ -306,8 +305,8 @@ def test_warm_start_with_early_stopping_matches_sklearn(digits, regression, kind
 
 
 @pytest.mark.parametrize("cls", CLASSIFIERS)
-def test_warm_start_with_other_classes_raises(digits, cls):
-    X, y = digits
+def test_warm_start_with_other_classes_raises(digits_300_standardized, cls):
+    X, y = digits_300_standardized
     model = _fit(cls(hidden_layer_sizes=(5,), max_iter=2, warm_start=True), X, y)
     with pytest.raises(ValueError, match="warm_start can only be used where `y`"):
         model.fit(X, y % 5)
@@ -330,9 +329,11 @@ def test_warm_start_continues_the_previous_fit(regression, penalty):
 
 # =========================================================== early_stopping
 @pytest.mark.parametrize("kind", ["binary", "multilabel", "regressor"])
-def test_early_stopping_matches_sklearn(digits, multilabel, regression, kind):
+def test_early_stopping_matches_sklearn(
+    digits_300_standardized, multilabel, regression, kind
+):
     if kind == "binary":
-        (X, y), pair = _binary(digits), CLASSIFIERS
+        (X, y), pair = _binary(digits_300_standardized), CLASSIFIERS
     elif kind == "multilabel":  # not stratified (indicator targets)
         (X, y), pair = multilabel, CLASSIFIERS
     else:
@@ -358,12 +359,14 @@ def test_early_stopping_matches_sklearn(digits, multilabel, regression, kind):
         )
 
 
-def test_early_stopping_stratifies_multiclass_targets_as_documented(digits):
+def test_early_stopping_stratifies_multiclass_targets_as_documented(
+    digits_300_standardized,
+):
     """A deliberate difference: the held-out split is stratified for every
     single-label classifier, as scikit-learn documents ("The split is
     stratified, except in a multilabel setting"); scikit-learn's code stratifies
     binary targets only, so on 10 classes its split differs from ours."""
-    X, y = digits
+    X, y = digits_300_standardized
     params = _full_batch(270, "sgd", early_stopping=True, n_iter_no_change=3,
                          alpha=1.0, max_iter=200)  # fmt: skip
     ours, theirs = _fit_both(CLASSIFIERS, X, y, **params)
@@ -378,9 +381,9 @@ def test_early_stopping_stratifies_multiclass_targets_as_documented(digits):
 
 
 @pytest.mark.parametrize("kind", ["binary", "regressor"])
-def test_early_stopping_splits_sample_weight(digits, regression, kind):
+def test_early_stopping_splits_sample_weight(digits_300_standardized, regression, kind):
     if kind == "binary":
-        (X, y), pair = _binary(digits), CLASSIFIERS
+        (X, y), pair = _binary(digits_300_standardized), CLASSIFIERS
     else:
         (X, y), pair = regression, REGRESSORS
     sw = np.random.default_rng(0).integers(1, 5, size=X.shape[0]).astype(float)
@@ -419,8 +422,10 @@ def test_n_iter_no_change_and_tol_stop_at_the_same_epoch(
 
 
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
-def test_n_iter_no_change_inf_runs_to_max_iter(digits, regression, kind):
-    X, y = _data(kind, digits, regression)
+def test_n_iter_no_change_inf_runs_to_max_iter(
+    digits_300_standardized, regression, kind
+):
+    X, y = _data(kind, digits_300_standardized, regression)
     for cls in PAIRS[kind]:
         model = cls(hidden_layer_sizes=(5,), solver="sgd", n_iter_no_change=np.inf,
                     tol=1.0, max_iter=7, random_state=0)  # fmt: skip
@@ -430,8 +435,8 @@ def test_n_iter_no_change_inf_runs_to_max_iter(digits, regression, kind):
 
 
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
-def test_validation_set_too_small_raises(digits, regression, kind):
-    X, y = _data(kind, digits, regression)
+def test_validation_set_too_small_raises(digits_300_standardized, regression, kind):
+    X, y = _data(kind, digits_300_standardized, regression)
     X, y = X[:10], y[:10]
     for cls in PAIRS[kind]:
         model = cls(solver="adam", early_stopping=True, validation_fraction=0.1)
@@ -473,9 +478,10 @@ SCHEDULES = [
 
 @pytest.mark.parametrize("solver, schedule", SCHEDULES)
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
-def test_full_batch_schedules_match_sklearn(digits, regression, kind, solver,
-                                            schedule):  # fmt: skip
-    X, y = _data(kind, digits, regression)
+def test_full_batch_schedules_match_sklearn(
+    digits_300_standardized, regression, kind, solver, schedule
+):
+    X, y = _data(kind, digits_300_standardized, regression)
     lr = {"learning_rate_init": LEARNING_RATE[solver] / (1 if kind == "classifier"
                                                           else 10)}  # fmt: skip
     params = {**_full_batch(X.shape[0], solver, alpha=1.0, max_iter=60), **lr,
@@ -511,8 +517,13 @@ def test_adaptive_schedule_stops_only_when_the_rate_is_tiny(regression):
 
 
 @pytest.mark.parametrize("n_samples, expected", [(300, 200), (150, 150)])
-def test_batch_size_auto_is_min_200_n_samples(digits, n_samples, expected):
-    X, y = digits[0][:n_samples], digits[1][:n_samples]
+def test_batch_size_auto_is_min_200_n_samples(
+    digits_300_standardized, n_samples, expected
+):
+    X, y = (
+        digits_300_standardized[0][:n_samples],
+        digits_300_standardized[1][:n_samples],
+    )
     params = dict(hidden_layer_sizes=(10,), solver="sgd", max_iter=3, random_state=0)
     auto = _fit(RegularizedMLPClassifier(**params, batch_size="auto"), X, y)
     explicit = _fit(RegularizedMLPClassifier(**params, batch_size=expected), X, y)
@@ -523,8 +534,10 @@ def test_batch_size_auto_is_min_200_n_samples(digits, n_samples, expected):
 
 
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
-def test_batch_size_larger_than_n_samples_warns_and_clips(digits, regression, kind):
-    X, y = _data(kind, digits, regression)
+def test_batch_size_larger_than_n_samples_warns_and_clips(
+    digits_300_standardized, regression, kind
+):
+    X, y = _data(kind, digits_300_standardized, regression)
     n = X.shape[0]
     params = dict(hidden_layer_sizes=(5,), solver="sgd", max_iter=3, random_state=0)
     fitted = []
@@ -568,8 +581,10 @@ def test_verbose_lbfgs_prints_every_iteration(capsys, regression):
 
 @pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
-def test_convergence_warning_at_max_iter(digits, regression, kind, solver):
-    X, y = _data(kind, digits, regression)
+def test_convergence_warning_at_max_iter(
+    digits_300_standardized, regression, kind, solver
+):
+    X, y = _data(kind, digits_300_standardized, regression)
     match = "failed to converge" if solver == "lbfgs" else "Maximum iterations \\(4\\)"
     for cls in PAIRS[kind]:
         model = cls(hidden_layer_sizes=(5,), solver=solver, max_iter=4, random_state=0)
@@ -579,8 +594,8 @@ def test_convergence_warning_at_max_iter(digits, regression, kind, solver):
 
 
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
-def test_max_fun_stops_lbfgs(digits, regression, kind):
-    X, y = _data(kind, digits, regression)
+def test_max_fun_stops_lbfgs(digits_300_standardized, regression, kind):
+    X, y = _data(kind, digits_300_standardized, regression)
     n_iters = []
     for cls in PAIRS[kind]:
         model = cls(hidden_layer_sizes=(10,), solver="lbfgs", max_fun=5,
@@ -630,8 +645,8 @@ def test_multioutput_regression_matches_sklearn_shapes(two_outputs):
     [["a", "b", "c"], ["no", "yes"], [10, 20, 30], [-1, 1], [True, False],
      [1.0, 2.0, 3.0]],
 )  # fmt: skip
-def test_label_types_match_sklearn(digits, labels):
-    X, y = digits
+def test_label_types_match_sklearn(digits_300_standardized, labels):
+    X, y = digits_300_standardized
     y_labels = np.asarray(labels)[y % len(labels)]
     params = _full_batch(X.shape[0], "sgd", max_iter=10)
     ours, theirs = _fit_both(CLASSIFIERS, X, y_labels, **params)
@@ -647,8 +662,8 @@ def test_label_types_match_sklearn(digits, labels):
     "y", [np.array(["a", 1] * 150, dtype=object), np.linspace(0, 1, 300)],
     ids=["mixed-str-int", "continuous"],
 )  # fmt: skip
-def test_bad_label_types_raise_like_sklearn(digits, y):
-    X, _ = digits
+def test_bad_label_types_raise_like_sklearn(digits_300_standardized, y):
+    X, _ = digits_300_standardized
     errors = []
     for cls in CLASSIFIERS:
         with pytest.raises((TypeError, ValueError)) as error:
@@ -658,11 +673,17 @@ def test_bad_label_types_raise_like_sklearn(digits, y):
 
 
 @pytest.mark.parametrize("target", ["binary", "multiclass", "multilabel"])
-def test_predict_proba_shapes_match_sklearn(digits, multilabel, target):
+def test_predict_proba_shapes_match_sklearn(
+    digits_300_standardized, multilabel, target
+):
     if target == "multilabel":
         X, y = multilabel
     else:
-        X, y = _binary(digits) if target == "binary" else digits
+        X, y = (
+            _binary(digits_300_standardized)
+            if target == "binary"
+            else digits_300_standardized
+        )
     params = _full_batch(X.shape[0], "adam", max_iter=10)
     ours, theirs = _fit_both(CLASSIFIERS, X, y, **params)
     for model in (ours, theirs):
@@ -679,8 +700,8 @@ def test_predict_proba_shapes_match_sklearn(digits, multilabel, target):
 # ==================================================== sparse input, dtypes
 @pytest.mark.parametrize("fmt", ["csr", "csc"])
 @pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
-def test_sparse_input_gives_the_dense_model(digits, fmt, solver):
-    X, y = digits
+def test_sparse_input_gives_the_dense_model(digits_300_standardized, fmt, solver):
+    X, y = digits_300_standardized
     X = np.where(np.abs(X) < 0.5, 0.0, X)  # a really sparse matrix
     X_sparse = sp.csr_matrix(X) if fmt == "csr" else sp.csc_matrix(X)
     params = dict(hidden_layer_sizes=(10,), solver=solver, max_iter=10,
@@ -698,8 +719,8 @@ def test_sparse_input_gives_the_dense_model(digits, fmt, solver):
 @pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64])
-def test_dtypes_match_sklearn(digits, regression, kind, solver, dtype):
-    X, y = _data(kind, digits, regression)
+def test_dtypes_match_sklearn(digits_300_standardized, regression, kind, solver, dtype):
+    X, y = _data(kind, digits_300_standardized, regression)
     X = (X * 10).astype(dtype) if dtype is np.int64 else X.astype(dtype)
     ours, theirs = _fit_both(
         PAIRS[kind],
@@ -725,8 +746,10 @@ def test_dtypes_match_sklearn(digits, regression, kind, solver, dtype):
 # ============================================================ sample_weight
 @pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
-def test_unit_sample_weight_is_no_weight(digits, regression, kind, solver):
-    X, y = _data(kind, digits, regression)
+def test_unit_sample_weight_is_no_weight(
+    digits_300_standardized, regression, kind, solver
+):
+    X, y = _data(kind, digits_300_standardized, regression)
     params = dict(hidden_layer_sizes=(10,), solver=solver, max_iter=10,
                   batch_size=64, random_state=0)  # fmt: skip
     cls = PAIRS[kind][0]
@@ -737,8 +760,10 @@ def test_unit_sample_weight_is_no_weight(digits, regression, kind, solver):
 
 @pytest.mark.parametrize("solver", ["sgd", "adam", "lbfgs"])
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
-def test_sample_weight_fit_matches_sklearn(digits, regression, kind, solver):
-    X, y = _data(kind, digits, regression)
+def test_sample_weight_fit_matches_sklearn(
+    digits_300_standardized, regression, kind, solver
+):
+    X, y = _data(kind, digits_300_standardized, regression)
     sw = np.random.default_rng(1).uniform(0.5, 3.0, size=X.shape[0])
     params = _full_batch(X.shape[0], "sgd" if solver == "lbfgs" else solver,
                          alpha=1.0, max_iter=20)  # fmt: skip
@@ -762,8 +787,10 @@ def test_integer_sample_weight_is_repetition_for_lbfgs(regression):
 
 
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
-def test_sample_weight_partial_fit_matches_sklearn(digits, regression, kind):
-    X, y = _data(kind, digits, regression)
+def test_sample_weight_partial_fit_matches_sklearn(
+    digits_300_standardized, regression, kind
+):
+    X, y = _data(kind, digits_300_standardized, regression)
     sw = np.random.default_rng(3).uniform(0.5, 3.0, size=X.shape[0])
     extra = {"classes": np.unique(y)} if kind == "classifier" else {}
     models = []
@@ -777,8 +804,10 @@ def test_sample_weight_partial_fit_matches_sklearn(digits, regression, kind):
 
 
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
-def test_score_uses_sample_weight_like_sklearn(digits, regression, kind):
-    X, y = _data(kind, digits, regression)
+def test_score_uses_sample_weight_like_sklearn(
+    digits_300_standardized, regression, kind
+):
+    X, y = _data(kind, digits_300_standardized, regression)
     sw = np.random.default_rng(4).uniform(0.0, 2.0, size=X.shape[0])
     ours, theirs = _fit_both(
         PAIRS[kind], X, y, **_full_batch(X.shape[0], "sgd", max_iter=5)
@@ -792,8 +821,8 @@ def test_score_uses_sample_weight_like_sklearn(digits, regression, kind):
 
 # ========================================= feature names and persistence
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
-def test_feature_names_like_sklearn(digits, regression, kind):
-    X, y = _data(kind, digits, regression)
+def test_feature_names_like_sklearn(digits_300_standardized, regression, kind):
+    X, y = _data(kind, digits_300_standardized, regression)
     names = [f"f{i}" for i in range(X.shape[1])]
     frame = pd.DataFrame(X, columns=names)
     renamed = frame.rename(columns={"f0": "other"})
@@ -820,8 +849,10 @@ def test_feature_names_like_sklearn(digits, regression, kind):
 
 @pytest.mark.parametrize("solver", ["adam", "lbfgs"])
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
-def test_pickle_and_joblib_round_trips(tmp_path, digits, regression, kind, solver):
-    X, y = _data(kind, digits, regression)
+def test_pickle_and_joblib_round_trips(
+    tmp_path, digits_300_standardized, regression, kind, solver
+):
+    X, y = _data(kind, digits_300_standardized, regression)
     model = _fit(PAIRS[kind][0](hidden_layer_sizes=(10,), solver=solver,
                                 max_iter=20, random_state=0), X, y)  # fmt: skip
     path = tmp_path / "model.joblib"
@@ -834,13 +865,8 @@ def test_pickle_and_joblib_round_trips(tmp_path, digits, regression, kind, solve
 
 
 # ================================================================ divergence
-@pytest.fixture(scope="module")
-def unscaled_diabetes():
-    return load_diabetes(return_X_y=True, scaled=False)
-
-
-def test_diverging_fit_with_early_stopping_does_not_crash(unscaled_diabetes):
-    X, y = unscaled_diabetes
+def test_diverging_fit_with_early_stopping_does_not_crash(diabetes_unscaled):
+    X, y = diabetes_unscaled
     params = dict(hidden_layer_sizes=(10,), solver="sgd", learning_rate_init=10.0,
                   early_stopping=True, n_iter_no_change=1000, max_iter=100,
                   random_state=0)  # fmt: skip
@@ -864,8 +890,8 @@ def test_diverging_fit_with_early_stopping_does_not_crash(unscaled_diabetes):
         assert np.isfinite(model.predict(X[:5])).all()
 
 
-def test_diverging_fit_keeps_the_last_finite_weights(unscaled_diabetes):
-    X, y = unscaled_diabetes
+def test_diverging_fit_keeps_the_last_finite_weights(diabetes_unscaled):
+    X, y = diabetes_unscaled
     params = dict(hidden_layer_sizes=(10,), solver="sgd", learning_rate_init=100.0,
                   max_iter=200, n_iter_no_change=1000, random_state=0)  # fmt: skip
     with np.errstate(all="ignore"):
@@ -925,7 +951,7 @@ def test_difference_multioutput_loss_sums_over_outputs(two_outputs):
     assert ours.loss_ == pytest.approx(2 * theirs.loss_, rel=1e-5)
 
 
-def test_difference_partial_fit_lbfgs_regressor(digits, regression):
+def test_difference_partial_fit_lbfgs_regressor(digits_300_standardized, regression):
     """(c) skreg's regressor refuses partial_fit with lbfgs, like both classifiers."""
     X, y = regression
     assert not hasattr(RegularizedMLPRegressor(solver="lbfgs"), "partial_fit")
@@ -934,20 +960,22 @@ def test_difference_partial_fit_lbfgs_regressor(digits, regression):
     theirs = MLPRegressor(solver="lbfgs", hidden_layer_sizes=(5,), random_state=0)
     theirs.partial_fit(X, y)  # scikit-learn's regressor silently runs
     assert hasattr(theirs, "coefs_")
-    Xc, yc = digits
+    Xc, yc = digits_300_standardized
     for cls in CLASSIFIERS:
         with pytest.raises(AttributeError, match="partial_fit"):
             cls(solver="lbfgs").partial_fit(Xc, yc, classes=np.unique(yc))
 
 
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
-def test_difference_linear_model_and_extra_attributes(digits, regression, kind):
+def test_difference_linear_model_and_extra_attributes(
+    digits_300_standardized, regression, kind
+):
     """(d) hidden_layer_sizes=() and the extra fitted attributes.
 
     scikit-learn 1.9 happens to accept ``()`` as well; skreg documents it, and
     both give the same linear model.
     """
-    X, y = _data(kind, digits, regression)
+    X, y = _data(kind, digits_300_standardized, regression)
     ours, theirs = _fit_both(PAIRS[kind], X, y, hidden_layer_sizes=(),
                              solver="lbfgs", alpha=1.0, max_iter=30,
                              random_state=0)  # fmt: skip
@@ -971,13 +999,15 @@ def test_difference_linear_model_and_extra_attributes(digits, regression, kind):
 
 
 @pytest.mark.parametrize("kind", ["classifier", "regressor"])
-def test_difference_warm_start_with_another_architecture(digits, regression, kind):
+def test_difference_warm_start_with_another_architecture(
+    digits_300_standardized, regression, kind
+):
     """(e) skreg refuses a warm start whose layer sizes changed.
 
     scikit-learn silently keeps the previous network and ignores the new
     ``hidden_layer_sizes``; skreg raises a ValueError that says what changed.
     """
-    X, y = _data(kind, digits, regression)
+    X, y = _data(kind, digits_300_standardized, regression)
     ours, theirs = _fit_both(
         PAIRS[kind], X, y, hidden_layer_sizes=(5,), max_iter=2, warm_start=True
     )
@@ -991,14 +1021,16 @@ def test_difference_warm_start_with_another_architecture(digits, regression, kin
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
-def test_difference_parameters_are_views_of_one_flat_vector(digits, solver):
+def test_difference_parameters_are_views_of_one_flat_vector(
+    digits_300_standardized, solver
+):
     """(f) After a stochastic fit, coefs_ and intercepts_ share one vector.
 
     scikit-learn keeps one array per layer.  skreg's arrays are views into the
     flat vector the optimizer updates; partial_fit keeps training those very
     arrays, and arrays assigned by the user are packed again by the next call.
     """
-    X, y = digits
+    X, y = digits_300_standardized
     ours, theirs = _fit_both(
         CLASSIFIERS, X, y, hidden_layer_sizes=(7, 5), solver=solver, max_iter=2
     )

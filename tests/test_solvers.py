@@ -5,19 +5,13 @@ import warnings
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
-from sklearn.datasets import load_digits, make_regression
+from sklearn.datasets import make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import Ridge
 from sklearn.neural_network import MLPRegressor
 from sklearn.preprocessing import StandardScaler
 
 from skreg import RegularizedMLPClassifier, RegularizedMLPRegressor
-
-
-@pytest.fixture(scope="module")
-def digits():
-    X, y = load_digits(return_X_y=True)
-    return StandardScaler().fit_transform(X[:600]), y[:600]
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +32,10 @@ LEARNING_RATE = {"sgd": 0.1, "adam": 0.01}
 
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
 @pytest.mark.parametrize("penalty", ["l1", "elasticnet"])
-def test_stochastic_sparse_penalties_give_exact_zeros(digits, solver, penalty):
-    X, y = digits
+def test_stochastic_sparse_penalties_give_exact_zeros(
+    digits_600_standardized, solver, penalty
+):
+    X, y = digits_600_standardized
     clf = RegularizedMLPClassifier(
         hidden_layer_sizes=(16,), solver=solver, penalty=penalty, alpha=20.0,
         learning_rate_init=LEARNING_RATE[solver], max_iter=30, random_state=0,
@@ -53,8 +49,8 @@ def test_stochastic_sparse_penalties_give_exact_zeros(digits, solver, penalty):
 
 
 @pytest.mark.parametrize("solver", ["sgd", "adam"])
-def test_zero_count_grows_with_alpha(digits, solver):
-    X, y = digits
+def test_zero_count_grows_with_alpha(digits_600_standardized, solver):
+    X, y = digits_600_standardized
     zeros = []
     for alpha in [0.1, 1.0, 5.0, 20.0]:
         clf = RegularizedMLPClassifier(
@@ -129,8 +125,10 @@ def test_one_sgd_step_with_l2_is_weight_decay(linear_problem):
 
 
 @pytest.mark.parametrize("penalty", ["l1", "elasticnet"])
-def test_lbfgs_sparse_penalties_reach_exact_zeros_with_hidden_layer(digits, penalty):
-    X, y = digits
+def test_lbfgs_sparse_penalties_reach_exact_zeros_with_hidden_layer(
+    digits_600_standardized, penalty
+):
+    X, y = digits_600_standardized
     clf = RegularizedMLPClassifier(
         hidden_layer_sizes=(16,), solver="lbfgs", penalty=penalty, alpha=5.0,
         max_iter=100, random_state=0,

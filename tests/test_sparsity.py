@@ -5,11 +5,11 @@ import warnings
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
-from sklearn.datasets import load_digits, make_classification
+from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_selection import SelectFromModel
 from sklearn.linear_model import lasso_path
-from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split
+from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -35,13 +35,6 @@ def selection_task():
         random_state=0,
     )
     return StandardScaler().fit_transform(X), y
-
-
-@pytest.fixture(scope="module")
-def digits_split():
-    X, y = load_digits(return_X_y=True)
-    X = StandardScaler().fit_transform(X)
-    return train_test_split(X, y, random_state=0, stratify=y)
 
 
 ADAM = dict(
@@ -217,6 +210,34 @@ def test_compact_folds_units_with_no_inputs_into_the_next_bias():
     assert_allclose(small.predict(X), model.predict(X), atol=1e-10)
 
 
+def test_compact_refuses_to_drop_every_feature(iris_standardized):
+    X, y = iris_standardized
+    model = RegularizedMLPClassifier(
+        hidden_layer_sizes=(4,), solver="lbfgs", random_state=0
+    ).fit(X, y)
+    model.coefs_[0][:] = 0.0  # no input feature reaches the network
+    with pytest.raises(ValueError, match="would keep no input feature"):
+        model.compact(drop_features=True)
+    assert model.compact().n_features_in_ == X.shape[1]
+
+
+# ------------------------------------------------------------ an emptied layer
+def test_a_fit_that_empties_a_layer_says_so(iris_standardized):
+    X, y = iris_standardized
+    model = RegularizedMLPClassifier(
+        hidden_layer_sizes=(8,), solver="adam", penalty="group_lasso", alpha=300.0,
+        learning_rate_init=0.05, max_iter=50, random_state=0,
+    )  # fmt: skip
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(X, y)
+    assert not model.coefs_[0].any()
+    messages = [
+        str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)
+    ]
+    assert any("predicts a constant" in m and "smaller alpha" in m for m in messages)
+
+
 # ----------------------------------------------------------- curves and paths
 @pytest.mark.parametrize(
     "penalty", [None, "l2", "l1", "elasticnet", "l0", "group_lasso"]
@@ -277,7 +298,9 @@ def test_regularization_path_for_a_network_reports_scores(selection_task):
 
 
 @pytest.mark.parametrize("solver", ["lbfgs", "adam", "sgd"])
-def test_every_solver_reports_the_one_fraction_of_zero_weights(solver, capsys):
+def test_every_solver_reports_the_one_fraction_of_zero_weights(
+    solver, capsys, digits_unit
+):
     """verbose lines, the study and sparsity_ share zero_fraction's definition.
 
     The two layers have very different sizes and sparsity, so the mean of the
@@ -286,14 +309,14 @@ def test_every_solver_reports_the_one_fraction_of_zero_weights(solver, capsys):
     from skreg._cli.study import zero_fraction as study_zero_fraction
     from skreg._network import zero_fraction
 
-    X, y = load_digits(return_X_y=True)
+    X, y = digits_unit
     model = RegularizedMLPClassifier(
         hidden_layer_sizes=(16,), solver=solver, penalty="l1", alpha=5.0,
         max_iter=3, verbose=True, random_state=0, learning_rate_init=0.1,
     )  # fmt: skip
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # 3 iterations only
-        model.fit(X / 16.0, y)
+        model.fit(X, y)
     printed = [line for line in capsys.readouterr().out.splitlines() if "zero" in line]
     overall = zero_fraction(model.coefs_)
     per_layer_mean = np.mean(model.sparsity_)

@@ -2,6 +2,7 @@
 
 import base64
 import csv
+import io
 import math
 import subprocess
 import sys
@@ -10,13 +11,14 @@ from dataclasses import replace
 import numpy as np
 import pytest
 from sklearn.datasets import load_diabetes
+from sklearn.model_selection import StratifiedKFold
 
 from skreg._cli import data as _cli_data
 from skreg._cli import report as _report
 from skreg._cli import study as _study
 from skreg._cli.capacity_report import FIGURE_NAMES as CAPACITY_FIGURES
 from skreg._cli.data import DataError
-from skreg._cli.main import _with_default_command, main
+from skreg._cli.main import _printable, _with_default_command, main
 from skreg._cli.study_report import (
     CSV_HEADER,
     study_csv_header,
@@ -236,24 +238,21 @@ def test_the_score_axes_zoom_past_the_empty_networks():
 
     from skreg._cli import study_report
 
-    def row(penalty, alpha, score, zeros):
-        return _study.StudyRow(penalty, alpha, score, 0.01, score + 0.02, zeros, 0.1)
-
-    rows = [row(None, 0.0, 0.90, 0.0), row("l1", 1.0, 0.95, 0.6),
-            row("l1", 10.0, 0.93, 0.9), row("l1", 100.0, 0.10, 1.0)]  # fmt: skip
     dataset = _cli_data.load_builtin("iris")
-    result = _study.StudyResult(dataset, (1.0, 10.0, 100.0), (None, "l1"), 3, rows)
-    low, high = study_report._score_limits(result)
-    assert 0.85 < low < 0.89 and 0.97 < high < 1.0  # not down to 0.10
+    result = _study.run_study(dataset, (0.1, 1.0, 10.0), penalties=(None, "l1"), cv=2)
+    (empty,) = [row for row in result.rows if row.zero_fraction == 1.0]
+    assert empty.alpha == 10.0
     figure = Figure()
     study_report.draw_scores(figure, result)
-    assert figure.axes[0].get_ylim() == pytest.approx((low, high))
+    low, high = figure.axes[0].get_ylim()
+    assert empty.test_mean < low  # the constant model is on the edge, not a point
+    assert all(low < row.test_mean < high for row in result.rows if row != empty)
     labels = figure.axes[0].get_legend_handles_labels()[1]
     assert "empty network (constant model)" in labels
     trade_off = Figure()
     study_report.draw_trade_off(trade_off, result)
     (line,) = [ln for ln in trade_off.axes[0].get_lines() if ln.get_label() == "l1"]
-    assert list(line.get_xdata()) == [0.6, 0.9]  # the empty network is not a point
+    assert len(line.get_xdata()) == 2  # the empty network is not a point
 
 
 def test_the_capacity_table_has_one_precision(tmp_path, capsys):
@@ -340,8 +339,8 @@ def test_run_study_rows():
     dataset = _cli_data.load_builtin("diabetes")
     alphas = (0.1, 10.0)
     result = _study.run_study(dataset, alphas, cv=2, refit_best=False)
-    assert [(row.penalty, row.alpha) for row in result.rows] == _study.study_grid(
-        alphas
+    assert [(row.penalty, row.alpha, row.dropout) for row in result.rows] == (
+        _study.candidates(alphas)
     )
     assert result.best_estimator is None
     for row in result.rows:
@@ -366,11 +365,11 @@ def test_the_study_rows_are_those_of_the_cv_estimators():
     result = _study.run_study(dataset, alphas, penalties=penalties, cv=3,
                               refit_best=False)  # fmt: skip
     assert _study.study_groups(penalties) == [((None, "l2"), 0.0), (("l0",), 0.0)]
-    splits = _study.make_cv("classification", 3, 0)
+    splits = StratifiedKFold(3, shuffle=True, random_state=0)
     rows = {(row.penalty, row.alpha): row for row in result.rows}
     for group in _study.study_groups(penalties):
         estimator = _study.make_cv_estimator(
-            "classification", group[0], alphas, splits, 0
+            "classification", group[0], alphas, splits, 0, refit=False
         ).fit(dataset.X, dataset.y)
         cv_estimator = estimator[-1]
         for k, penalty in enumerate(cv_estimator.cv_results_["param_penalty"]):
@@ -390,6 +389,20 @@ def test_the_study_rows_are_those_of_the_cv_estimators():
     ]  # fmt: skip
     assert one_se.penalty == best.penalty and one_se.alpha >= best.alpha
     assert one_se.alpha == max(within)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_the_best_candidate_is_the_cv_estimators_choice_and_refit():
+    dataset = _cli_data.load_builtin("iris")
+    result = _study.run_study(dataset, (0.1, 10.0), penalties=(None, "l1", "l0"),
+                              cv=2)  # fmt: skip
+    best, search = result.best_row, _study.final_mlp(result.best_estimator)
+    assert (search.penalty_, search.alpha_) == (best.penalty, best.alpha)
+    assert search.best_score_ == best.test_mean
+    assert best.test_mean == max(row.test_mean for row in result.rows)
+    assert result.cv_estimators[best.penalty, 0.0] is search
+    assert search.best_estimator_.alpha == best.alpha  # refitted on all the data
+    assert result.best_estimator.score(dataset.X, dataset.y) > 0.8
 
 
 def test_candidates_in_parallel_give_the_same_rows():
@@ -412,8 +425,9 @@ def test_solver_per_penalty():
         assert params["solver"] == "adam" and params["learning_rate_init"] == 0.01
     for penalty in (None, "l2"):  # dropout needs a mini-batch solver
         assert _study.mlp_params(penalty, 0.5) == _study.mlp_params("l0")
-    mlp = _study.final_mlp(_study.make_estimator("classification", "l2", 1.0, 0, 0.2))
-    assert (mlp.dropout, mlp.solver) == (0.2, "adam")
+    estimator = _study.make_cv_estimator("classification", ("l2",), (1.0,), 2, 0, 0.2)
+    search = _study.final_mlp(estimator)
+    assert (search.dropout, search.solver, search.penalties) == (0.2, "adam", ("l2",))
 
 
 def test_dropout_candidates():
@@ -422,11 +436,14 @@ def test_dropout_candidates():
     assert _study.candidates(alphas, (None, "l1"), ()) == [
         (None, 0.0, 0.0), ("l1", 1.0, 0.0), ("l1", 10.0, 0.0)
     ]  # fmt: skip
-    assert _study.dropout_grid(alphas, ("l2", "l0", None), (0.2, 0.5)) == [
+    grid = _study.candidates(alphas, ("l2", "l0", None), (0.2, 0.5))
+    assert [candidate for candidate in grid if candidate[2]] == [
         ("l2", 1.0, 0.2), ("l2", 10.0, 0.2), (None, 0.0, 0.2),
         ("l2", 1.0, 0.5), ("l2", 10.0, 0.5), (None, 0.0, 0.5),
     ]  # fmt: skip
-    assert _study.dropout_grid(alphas, ("l1", "l0"), (0.5,)) == []
+    assert _study.candidates(alphas, ("l1", "l0"), (0.5,)) == _study.candidates(
+        alphas, ("l1", "l0")
+    )
 
 
 def test_study_table_format():
@@ -436,15 +453,17 @@ def test_study_table_format():
         _study.StudyRow("l1", 10.0, 0.75, 0.0, 0.75, 0.25, 1.5),
     ]
     result = _study.StudyResult(dataset, (10.0,), (None, "l1"), 2, rows)
-    text = study_table(result, "+/-").to_text().splitlines()
+    text = study_table(result).to_text().splitlines()
     assert text[0].split() == [
         "rank", "penalty", "alpha", "CV", "accuracy", "train", "gap", "zeros",
         "fit", "(s)",
     ]  # fmt: skip
-    assert text[2].split() == "1 l1 10 0.750 +/- 0.000 0.750 0.000 0.250 1.50".split()
-    assert text[3].split() == "2 none - 0.500 +/- 0.030 0.900 0.400 0.000 0.01".split()
+    assert text[2].split() == "1 l1 10 0.750 ± 0.000 0.750 0.000 0.250 1.50".split()
+    assert text[3].split() == "2 none - 0.500 ± 0.030 0.900 0.400 0.000 0.01".split()
     assert len({len(line) for line in text[:2]}) == 1  # the rule spans the titles
     assert study_csv_header(result) == CSV_HEADER  # no dropout column
+    ascii_only = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+    assert "0.750 +/- 0.000" in _printable(study_table(result).to_text(), ascii_only)
 
 
 def test_study_table_with_dropout():
@@ -454,7 +473,7 @@ def test_study_table_with_dropout():
         _study.StudyRow("l2", 1.0, 0.75, 0.0, 0.75, 0.0, 1.5, dropout=0.5),
     ]
     result = _study.StudyResult(dataset, (1.0,), ("l2",), 2, rows, dropouts=(0.5,))
-    text = study_table(result, "+/-").to_text().splitlines()
+    text = study_table(result).to_text().splitlines()
     assert text[0].split()[:4] == ["rank", "penalty", "alpha", "dropout"]
     assert text[2].split()[:5] == ["1", "l2", "1", "0.5", "0.750"]
     assert text[3].split()[:5] == ["2", "l2", "1", "-", "0.500"]

@@ -58,27 +58,13 @@ class PolynomialData:
 
 
 def make_polynomial_data(n_samples, true_degree, noise, random_state=0):
-    """Draw noisy values of a random polynomial of a given degree.
+    """Draw ``n_samples`` noisy values of a random polynomial of ``true_degree``.
 
     The polynomial is ``sum_k c_k T_k(x)`` over the Chebyshev polynomials
     ``T_k`` of degree ``k <= true_degree``, with ``|c_k|`` uniform in
     [0.5, 1] and random signs, so that every degree contributes about as much;
-    the inputs are uniform on [-1, 1].
-
-    Parameters
-    ----------
-    n_samples : int
-        Number of points.
-    true_degree : int
-        Degree of the polynomial.
-    noise : float
-        Standard deviation of the Gaussian noise.
-    random_state : int, default=0
-        Seed of the coefficients, inputs and noise.
-
-    Returns
-    -------
-    data : PolynomialData
+    the inputs are uniform on [-1, 1], the noise Gaussian of std ``noise``.
+    Returns a :class:`PolynomialData`.
     """
     rng = np.random.default_rng(random_state)
     size = true_degree + 1
@@ -136,28 +122,11 @@ class CapacityStudy:
 
 
 def fit_polynomial(x, y, degree, name="the data"):
-    """Fit a polynomial of degree ``degree`` to all of ``x`` and ``y``.
+    """Return a :class:`~skreg.PolynomialCapacity` of ``degree`` fitted to x, y.
 
-    Parameters
-    ----------
-    x, y : ndarray of shape (n_samples,)
-        The input and the target.
-    degree : int
-        Degree of the polynomial.
-    name : str, default="the data"
-        What the data are, for the message of the error.
-
-    Returns
-    -------
-    polynomial : PolynomialCapacity
-        The fitted polynomial.
-
-    Raises
-    ------
-    DataError
-        When the fit raises ValueError: the data are finite (the CSV reader
-        checked) and of a size the polynomial can take, so the error is their
-        scale (the coefficients overflow); its message is kept.
+    The data are finite (the CSV reader checked) and of a size the polynomial
+    can take, so a ValueError of the fit is their scale (the coefficients
+    overflow): it is raised as a :class:`DataError` after ``name``.
     """
     # The catch wraps this one fit and nothing else: a ValueError from the
     # cross-validation or from building the report is a bug and shows its

@@ -1,16 +1,18 @@
 """The report of the polynomial capacity study: its text, table and figures.
 
-Builds a :class:`~skreg._report.Report` from a
-:class:`~skreg._cli_capacity.CapacityStudy`: the table of training and
+Builds a :class:`~skreg._cli.report.Report` from a
+:class:`~skreg._cli.capacity.CapacityStudy`: the table of training and
 validation errors by degree (also printed by the command line), and three
-figures: both errors against the degree, the generalization gap, and the data
-with the chosen and the largest polynomials.  Nothing here prints.
+figures, each drawn by a ``draw_*`` function on an empty matplotlib Figure
+from a ``CapacityStudy``: both errors against the degree, the generalization
+gap, and the data with the chosen and the largest polynomials.  Nothing here
+prints.
 """
 
 import numpy as np
 
 from .._utils.plotting import plot_mean_and_band
-from .report import FigureSpec, Report, Table
+from .report import FigureSpec, Report, Table, finish_axes
 
 ERROR_FIGURE = "error_vs_degree.png"
 GAP_FIGURE = "generalization_gap.png"
@@ -25,9 +27,12 @@ def _error(value, decimals):
 
 
 def _decimals(*columns):
-    """One number of decimals for a whole table: three significant digits for
-    its smallest non-zero entry (so that "0.1250 ± 0.0372" lines up, where
-    significant digits alone gave "0.125 ± 0.03722")."""
+    """Return one number of decimals for a whole table.
+
+    Three significant digits for its smallest non-zero entry, so that
+    "0.1250 ± 0.0372" lines up, where significant digits alone gave
+    "0.125 ± 0.03722".
+    """
     values = np.abs(np.concatenate([np.ravel(c) for c in columns]))
     values = values[np.isfinite(values) & (values > 0)]
     if values.size == 0:
@@ -36,22 +41,6 @@ def _decimals(*columns):
 
 
 # ------------------------------------------------------------------ text
-def describe_data(study):
-    """Return one line describing the data of a capacity study."""
-    n_samples = len(study.x)
-    truth = study.truth
-    if truth is None:
-        return (
-            f"data: {study.name}: {n_samples} rows, input '{study.feature}', "
-            f"target '{study.target}'"
-        )
-    return (
-        f"data: {n_samples} points, x uniform on [-1, 1], y = a random polynomial "
-        f"of degree {truth.true_degree} + Gaussian noise of std {truth.noise:g} "
-        f"(noise variance {truth.noise**2:.4g})"
-    )
-
-
 def describe_choice(study):
     """Return the lines on the degrees chosen by a capacity study."""
     curve = study.curve
@@ -68,9 +57,20 @@ def describe_choice(study):
 
 def describe_settings(study):
     """Return the lines describing the data, the model and the folds."""
-    degrees = study.degrees
+    truth, degrees = study.truth, study.degrees
+    if truth is None:
+        data = (
+            f"{study.name}: {len(study.x)} rows, input '{study.feature}', "
+            f"target '{study.target}'"
+        )
+    else:
+        data = (
+            f"{len(study.x)} points, x uniform on [-1, 1], y = a random polynomial "
+            f"of degree {truth.true_degree} + Gaussian noise of std {truth.noise:g} "
+            f"(noise variance {truth.noise**2:.4g})"
+        )
     return [
-        describe_data(study),
+        f"data: {data}",
         f"model: PolynomialCapacity(degree) (least squares, no penalty) for degree "
         f"= {degrees[0]}..{degrees[-1]}; {study.curve.n_folds}-fold shuffled "
         "cross-validation of the mean squared error (MSE)",
@@ -95,22 +95,11 @@ def _notes(study, degree):
     return ", ".join(notes)
 
 
-def capacity_table(study, plus_minus="±"):
+def capacity_table(study):
     """Return the table of a capacity study: one row per degree.
 
-    Parameters
-    ----------
-    study : CapacityStudy
-        The study.
-    plus_minus : str, default="±"
-        Separator of the mean and standard deviation of the validation error.
-
-    Returns
-    -------
-    table : Table
-        Degree, training MSE, validation MSE and its std, generalization gap
-        and which degree is best, chosen by the one-standard-error rule, or
-        true.
+    Degree, training MSE, validation MSE and its std, generalization gap and
+    which degree is best, chosen by the one-standard-error rule, or true.
     """
     curve = study.curve
     columns = (
@@ -125,7 +114,7 @@ def capacity_table(study, plus_minus="±"):
         (
             str(degree),
             _error(study.train_error[i], d),
-            f"{_error(study.validation_error[i], d)} {plus_minus} "
+            f"{_error(study.validation_error[i], d)} ± "
             f"{_error(curve.validation_scores_std[i], d)}",
             _error(curve.gap[i], d),
             _notes(study, degree),
@@ -144,18 +133,12 @@ CSV_HEADER = [
 def capacity_csv_rows(study):
     """Return the rows of ``results.csv``: one per degree, raw numbers."""
     curve = study.curve
-    return [
-        [
-            degree,
-            study.train_error[i],
-            curve.train_scores_std[i],
-            study.validation_error[i],
-            curve.validation_scores_std[i],
-            curve.gap[i],
-            _notes(study, degree),
-        ]
-        for i, degree in enumerate(study.degrees)
-    ]
+    columns = (
+        study.degrees, study.train_error, curve.train_scores_std,
+        study.validation_error, curve.validation_scores_std, curve.gap,
+        [_notes(study, degree) for degree in study.degrees],
+    )  # fmt: skip
+    return [list(row) for row in zip(*columns, strict=True)]
 
 
 # --------------------------------------------------------------- figures
@@ -171,15 +154,7 @@ def _mark_degrees(ax, study):
 
 
 def draw_errors(figure, study):
-    """Training and validation MSE against the degree (log scale).
-
-    Parameters
-    ----------
-    figure : matplotlib Figure
-        Where to draw.
-    study : CapacityStudy
-        The study.
-    """
+    """Training and validation MSE against the degree (log scale)."""
     curve = study.curve
     ax = figure.subplots()
     degrees = np.asarray(study.degrees)
@@ -196,47 +171,28 @@ def draw_errors(figure, study):
     _mark_degrees(ax, study)
     if np.all(study.train_error > 0):  # not for data fitted exactly
         ax.set_yscale("log")
-    ax.set(xlabel="degree", ylabel="mean squared error")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize="small")
+    finish_axes(ax, xlabel="degree", ylabel="mean squared error")
 
 
 def draw_gap(figure, study):
-    """Generalization gap (validation minus training MSE) against the degree.
-
-    Parameters
-    ----------
-    figure : matplotlib Figure
-        Where to draw.
-    study : CapacityStudy
-        The study.
-    """
+    """Generalization gap (validation minus training MSE) against the degree."""
     ax = figure.subplots()
     gap = study.curve.gap
     ax.plot(study.degrees, gap, "o-", color="tab:red", label="validation - training")
     _mark_degrees(ax, study)
     if np.all(gap > 0):
         ax.set_yscale("log")
-        ax.set(xlabel="degree", ylabel="MSE gap (log scale)")
+        scale = "log scale"
     else:  # linear near zero (the scale of the best training error), log beyond
         ax.axhline(0.0, color="black", linewidth=0.8)
         best = study.curve.best_index_
         ax.set_yscale("symlog", linthresh=max(float(study.train_error[best]), 1e-12))
-        ax.set(xlabel="degree", ylabel="MSE gap (symmetric log scale)")
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize="small")
+        scale = "symmetric log scale"
+    finish_axes(ax, xlabel="degree", ylabel=f"MSE gap ({scale})")
 
 
 def draw_fits(figure, study):
-    """The data, the true polynomial if known and the fitted polynomials.
-
-    Parameters
-    ----------
-    figure : matplotlib Figure
-        Where to draw.
-    study : CapacityStudy
-        The study; the polynomials of ``study.fits`` are drawn.
-    """
+    """The data, the true polynomial if known and the polynomials of ``study.fits``."""
     ax = figure.subplots()
     ax.scatter(study.x, study.y, s=16, color="black", alpha=0.6, label="data")
     grid = np.linspace(study.x.min(), study.x.max(), _GRID_POINTS)
@@ -250,9 +206,7 @@ def draw_fits(figure, study):
     low, high = study.y.min(), study.y.max()
     margin = 0.3 * (high - low) or 1.0
     ax.set_ylim(low - margin, high + margin)  # an overfitted curve can go far
-    ax.set(xlabel=study.feature, ylabel=study.target)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize="small")
+    finish_axes(ax, xlabel=study.feature, ylabel=study.target)
 
 
 def capacity_figures(study):
@@ -262,41 +216,28 @@ def capacity_figures(study):
             ERROR_FIGURE,
             "training and validation mean squared error against the degree "
             "(mean and std over the folds), with the chosen degrees",
-            lambda figure: draw_errors(figure, study),
+            draw_errors, study,
         ),
         FigureSpec(
             GAP_FIGURE,
             "generalization gap (validation minus training MSE) against the degree",
-            lambda figure: draw_gap(figure, study),
+            draw_gap, study,
         ),
         FigureSpec(
             FITS_FIGURE,
             "the data and the polynomials of the chosen and the largest degrees, "
             "fitted on all the data",
-            lambda figure: draw_fits(figure, study),
+            draw_fits, study,
         ),
-    ]
+    ]  # fmt: skip
 
 
 def capacity_report(study, extra_lines=()):
-    """Return the report of a capacity study.
-
-    Parameters
-    ----------
-    study : CapacityStudy
-        The study.
-    extra_lines : sequence of str, default=()
-        More lines for the summary (e.g. the run time).
-
-    Returns
-    -------
-    report : Report
-    """
+    """Return the report of a capacity study; ``extra_lines`` end its summary."""
     summary = describe_settings(study) + describe_choice(study)
-    summary += [COLUMN_LEGEND, *extra_lines]
     return Report(
         f"skreg capacity study: {study.name}",
-        summary,
+        [*summary, COLUMN_LEGEND, *extra_lines],
         capacity_table(study),
         CSV_HEADER,
         capacity_csv_rows(study),

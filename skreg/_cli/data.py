@@ -76,21 +76,13 @@ class Dataset:
         """Name of the score: "accuracy" for classification, "R^2" otherwise."""
         return "accuracy" if self.task == "classification" else "R^2"
 
-    @property
-    def n_classes(self):
-        """Number of distinct classes (None for regression)."""
-        if self.task != "classification":
-            return None
-        return len(np.unique(self.y))
-
     def describe(self):
-        """One line: samples, features and classes or target."""
+        """Return one line: samples, features and classes or target."""
         n_samples, n_features = self.X.shape
-        kind = (
-            f"{self.n_classes} classes"
-            if self.task == "classification"
-            else "continuous target"
-        )
+        if self.task == "classification":
+            kind = f"{len(np.unique(self.y))} classes"
+        else:
+            kind = "continuous target"
         return (
             f"{self.name}: {n_samples} samples, {n_features} features, "
             f"{self.task} ({kind})"
@@ -98,26 +90,17 @@ class Dataset:
 
 
 def load_builtin(name):
-    """Return one of scikit-learn's bundled datasets.
-
-    Parameters
-    ----------
-    name : {"digits", "breast_cancer", "iris", "wine", "diabetes"}
-        The dataset.
-
-    Returns
-    -------
-    dataset : Dataset
-    """
-    if name not in BUILTIN_DATASETS:
-        known = ", ".join(BUILTIN_DATASETS)
-        raise DataError(f"unknown dataset {name!r} (choose from {known})")
+    """Return the dataset ``name`` of :data:`BUILTIN_DATASETS`."""
     load, task = BUILTIN_DATASETS[name]
     bunch = load()
-    names = getattr(bunch, "feature_names", None)
-    if names is None:
-        names = [f"x{j}" for j in range(bunch.data.shape[1])]
-    return Dataset(name, bunch.data.astype(float), bunch.target, task, tuple(names))
+    names = tuple(bunch.feature_names)
+    return Dataset(name, bunch.data.astype(float), bunch.target, task, names)
+
+
+def _listed(names):
+    """The first names of a list, comma-separated ("..." for the rest)."""
+    listed = ", ".join(names[:_MAX_LISTED_COLUMNS])
+    return listed + ", ..." if len(names) > _MAX_LISTED_COLUMNS else listed
 
 
 # ------------------------------------------------------------------ CSV
@@ -143,29 +126,27 @@ class CsvTable:
     line_numbers: list
 
     def column_index(self, name, option):
-        """Index of the column ``name``; DataError naming ``option`` if none."""
+        """Return the index of column ``name``; DataError naming ``option`` if none."""
         if name in self.header:
             return self.header.index(name)
-        listed = ", ".join(self.header[:_MAX_LISTED_COLUMNS])
-        if len(self.header) > _MAX_LISTED_COLUMNS:
-            listed += ", ..."
         raise DataError(
-            f"{option}: '{self.path}' has no column '{name}' (columns: {listed})"
+            f"{option}: '{self.path}' has no column '{name}' "
+            f"(columns: {_listed(self.header)})"
         )
 
     def column(self, index):
-        """The fields of column ``index``."""
+        """Return the fields of column ``index``."""
         return [row[index] for row in self.rows]
 
     def field_error(self, row, index, problem):
-        """A DataError locating a problem at one field."""
+        """Return a DataError locating a problem at one field."""
         return DataError(
             f"'{self.path}', line {self.line_numbers[row]}, column "
             f"'{self.header[index]}': {problem}"
         )
 
     def numeric_column(self, index, what):
-        """Column ``index`` as floats; DataError at the first field that is not."""
+        """Return column ``index`` as floats; DataError at the first that is not."""
         values = np.empty(len(self.rows))
         for i, field in enumerate(self.column(index)):
             value = _parse_number(field)
@@ -179,18 +160,7 @@ class CsvTable:
 
 
 def read_csv(path):
-    """Read a comma-separated file with a header row.
-
-    Parameters
-    ----------
-    path : str or path-like
-        The file (UTF-8, with or without a byte order mark).
-
-    Returns
-    -------
-    table : CsvTable
-        The column names and the data rows.
-    """
+    """Return the :class:`CsvTable` of a CSV file (UTF-8, a byte order mark or not)."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as file:
             lines = list(csv.reader(file))
@@ -204,35 +174,30 @@ def read_csv(path):
         raise DataError(f"'{path}' is not a valid CSV file: {exc}") from None
     except OSError as exc:
         raise DataError(f"cannot read '{path}': {exc.strerror}") from None
-    return _split_header(str(path), lines)
-
-
-def _split_header(path, lines):
     numbered = [(n, line) for n, line in enumerate(lines, 1) if any(line)]
     if not numbered:
         raise DataError(f"'{path}' is empty")
     header = [name.strip() for name in numbered[0][1]]
-    _check_header(path, header)
-    for line_number, line in numbered[1:]:
+    _check_header(path, header, numbered[1:])
+    rows = [[field.strip() for field in line] for _, line in numbered[1:]]
+    return CsvTable(str(path), header, rows, [n for n, _ in numbered[1:]])
+
+
+def _check_header(path, header, numbered_rows):
+    """Refuse empty or repeated column names, rows of another length, no rows."""
+    if any(not name for name in header):
+        raise DataError(f"'{path}': the header has an empty column name")
+    repeated = [name for j, name in enumerate(header) if name in header[:j]]
+    if repeated:
+        raise DataError(f"'{path}': the column name '{repeated[0]}' appears twice")
+    for line_number, line in numbered_rows:
         if len(line) != len(header):
             raise DataError(
                 f"'{path}', line {line_number}: {len(line)} fields, expected "
                 f"{len(header)} as in the header"
             )
-    if len(numbered) == 1:
+    if not numbered_rows:
         raise DataError(f"'{path}' has a header but no data rows")
-    rows = [[field.strip() for field in line] for _, line in numbered[1:]]
-    return CsvTable(path, header, rows, [n for n, _ in numbered[1:]])
-
-
-def _check_header(path, header):
-    if any(not name for name in header):
-        raise DataError(f"'{path}': the header has an empty column name")
-    seen = set()
-    for name in header:
-        if name in seen:
-            raise DataError(f"'{path}': the column name '{name}' appears twice")
-        seen.add(name)
 
 
 def _parse_number(text):
@@ -245,19 +210,11 @@ def _parse_number(text):
 
 
 def infer_task(values):
-    """Guess whether a target column holds class labels or a quantity.
+    """Guess whether the fields ``values`` of a target are class labels.
 
-    Parameters
-    ----------
-    values : list of str
-        The target column as read from the file.
-
-    Returns
-    -------
-    task : {"classification", "regression"}
-        "classification" when some value is not a number, or when all are
-        integers with at most ``MAX_INFERRED_CLASSES`` distinct values, fewer
-        than half the number of rows; "regression" otherwise.
+    "classification" when some value is not a number, or when all are
+    integers with at most :data:`MAX_INFERRED_CLASSES` distinct values, fewer
+    than half the number of rows; "regression" otherwise.
     """
     numbers = [_parse_number(value) for value in values]
     if any(number is None for number in numbers):
@@ -347,12 +304,8 @@ def load_csv_pair(path, feature, target):
 def check_folds(dataset, cv):
     """Raise :class:`DataError` when ``dataset`` is too small for ``cv`` folds.
 
-    Parameters
-    ----------
-    dataset : Dataset
-        The data to cross-validate.
-    cv : int
-        Number of folds.
+    A classification also needs two classes, each of at least ``cv`` samples
+    for the stratified folds.
     """
     n_samples = dataset.X.shape[0]
     if n_samples < 2 * cv:
@@ -369,8 +322,7 @@ def check_folds(dataset, cv):
             "use --task regression for a numeric target"
         )
     if counts.min() < cv:
-        rare = labels[np.argmin(counts)]
-        n_rare = counts.min()
+        rare, n_rare = labels[np.argmin(counts)], counts.min()
         rows = "row" if n_rare == 1 else "rows"
         raise DataError(
             f"{dataset.name}: class '{rare}' has {n_rare} {rows}, fewer than "
@@ -396,22 +348,16 @@ def _standardizable(values):
 
 
 def check_magnitude(name, columns):
-    """Raise :class:`DataError` naming the columns too large to standardize.
+    """Raise :class:`DataError` naming the ``columns`` too large to standardize.
 
-    Parameters
-    ----------
-    name : str
-        The data (the CSV file), for the message.
-    columns : dict of str to ndarray of shape (n_samples,)
-        Every column to check, by name.
+    ``columns`` maps the name of each column to check to its values; ``name``
+    says what the data are (the CSV file), for the message.
     """
     bad = [column for column, values in columns.items() if not _standardizable(values)]
     if not bad:
         return
     largest = max(np.max(np.abs(columns[column])) for column in bad)
-    listed = ", ".join(f"'{column}'" for column in bad[:_MAX_LISTED_COLUMNS])
-    if len(bad) > _MAX_LISTED_COLUMNS:
-        listed += ", ..."
+    listed = _listed([f"'{column}'" for column in bad])
     if len(bad) == 1:
         what, has, it = f"column {listed}", "has", "it"
     else:
@@ -427,11 +373,6 @@ def check_scale(dataset):
 
     The study standardizes the features, and the target of a regression,
     within every fold; values too large in magnitude overflow to NaN there.
-
-    Parameters
-    ----------
-    dataset : Dataset
-        The data to cross-validate.
     """
     columns = dict(zip(dataset.feature_names, dataset.X.T, strict=True))
     if dataset.task == "regression":

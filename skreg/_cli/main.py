@@ -1,20 +1,9 @@
 """Command line: ``python -m skreg [study|capacity] [options]`` (or ``skreg``).
 
-Subcommands
------------
-study (the default)
-    Cross-validated grid search over the penalty and alpha of a regularized
-    MLP on a dataset bundled with scikit-learn or a CSV file: a ranked table
-    on the standard output and a report folder with figures and report.html.
-    ``--dropout RATE [RATE ...]`` adds, for each rate, dropout candidates for
-    the unpenalized model and for penalty l2 at every alpha (not for every
-    penalty: that would multiply the grid, and dropout needs the slower Adam
-    solver, with the l0/group_lasso settings); the table, results.csv and the
-    figures then show the dropout rate.  Without it nothing changes.
-capacity
-    Training and validation error of polynomials against their degree, on
-    noisy values of a known polynomial or two columns of a CSV file, with the
-    degree chosen by the best score and by the one-standard-error rule.
+``study`` (the default) cross-validates every penalty and alpha of a
+regularized MLP on a bundled dataset or a CSV file (:mod:`skreg._cli.study`);
+``capacity`` the degree of polynomials (:mod:`skreg._cli.capacity`).  Each
+prints a table and writes a report folder with figures and report.html.
 
 This module is the only one that talks to the terminal: results go to the
 standard output, progress and errors to the standard error.  Errors in the
@@ -22,10 +11,12 @@ arguments or the data are one line and exit with status 2.
 """
 
 import argparse
+import math
 import os
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 
 from .. import __version__
 from . import capacity as capacity_study
@@ -33,17 +24,14 @@ from . import capacity_report
 from . import data as cli_data
 from . import report as report_files
 from . import study as penalty_study
-from .capacity_report import FIGURE_NAMES as CAPACITY_FIGURES
 from .data import DataError
 from .study_report import (
     COLUMN_LEGEND,
-    describe_best,
-    describe_one_se,
+    describe_choices,
     describe_settings,
     penalty_name,
     series_name,
     study_report,
-    study_table,
 )
 from .study_report import FIGURE_NAMES as STUDY_FIGURES
 
@@ -85,44 +73,30 @@ class _TopParser(_Parser):
 
 
 # ---------------------------------------------------------- argument types
-def _integer(text, low, what):
-    value = int(text)
-    if value < low:
-        raise argparse.ArgumentTypeError(f"must be {what}, got {value}")
-    return value
+def _checked(convert, accepts, requirement, name):
+    """Return an argparse type: ``convert`` the text, refuse what ``accepts`` not.
+
+    The error says "must be ``requirement``"; ``name`` is the type's name in
+    argparse's own messages, e.g. "argument --n-jobs: invalid int value: 'x'".
+    """
+
+    def parse(text):
+        value = convert(text)
+        if not accepts(value):
+            raise argparse.ArgumentTypeError(f"must be {requirement}, got {text}")
+        return value
+
+    parse.__name__ = name
+    return parse
 
 
-def _n_jobs(text):
-    value = int(text)
-    if value == 0:
-        raise argparse.ArgumentTypeError("must be a non-zero integer, got 0")
-    return value
-
-
-def _seed(text):
-    value = int(text)
-    if not 0 <= value < 2**32:
-        raise argparse.ArgumentTypeError(f"must be in [0, 2**32), got {value}")
-    return value
-
-
-def _folds(text):
-    return _integer(text, 2, "at least 2")
-
-
-def _count(text):
-    return _integer(text, 1, "a positive integer")
-
-
-def _degree(text):
-    return _integer(text, 0, "a non-negative integer")
-
-
-def _noise(text):
-    value = float(text)
-    if not 0 <= value < float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text}")
-    return value
+_n_jobs = _checked(int, lambda n: n != 0, "a non-zero integer", "int")
+_seed = _checked(int, lambda n: 0 <= n < 2**32, "in [0, 2**32)", "int")
+_folds = _checked(int, lambda n: n >= 2, "at least 2", "int")
+_count = _checked(int, lambda n: n >= 1, "a positive integer", "int")
+_degree = _checked(int, lambda n: n >= 0, "a non-negative integer", "int")
+_noise = _checked(float, lambda x: 0 <= x < math.inf, "a finite number >= 0", "float")
+_dropout = _checked(float, lambda x: 0 < x < 1, "in (0, 1)", "float")
 
 
 def _alphas(text):
@@ -132,7 +106,7 @@ def _alphas(text):
         raise argparse.ArgumentTypeError(
             f"must be comma-separated numbers, got {text!r}"
         ) from None
-    if not all(0 < value < float("inf") for value in values):
+    if not all(0 < value < math.inf for value in values):
         raise argparse.ArgumentTypeError(f"must be positive numbers, got {text!r}")
     return tuple(sorted(set(values)))
 
@@ -151,17 +125,6 @@ def _penalties(text):
     return tuple(dict.fromkeys(_PENALTY_NAMES[name] for name in names))
 
 
-def _dropout(text):
-    value = float(text)
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"must be in (0, 1), got {text}")
-    return value
-
-
-# The names in error messages, e.g. "argument --n-jobs: invalid int value: 'x'".
-_n_jobs.__name__ = _seed.__name__ = _folds.__name__ = "int"
-_count.__name__ = _degree.__name__ = "int"
-_noise.__name__ = _dropout.__name__ = "float"
 _alphas.__name__ = _penalties.__name__ = "list"
 
 
@@ -247,10 +210,10 @@ def _add_study_grid_options(parser):
         help=f"smaller grid: alpha = {_values_text(penalty_study.QUICK_ALPHAS)}, "
         f"{penalty_study.QUICK_CV} folds",
     )  # fmt: skip
-    default_alphas = _values_text(penalty_study.DEFAULT_ALPHAS)
     grid.add_argument(
         "--alphas", type=_alphas, metavar="A,B,...",
-        help=f"penalty strengths (default: {default_alphas})",
+        help="penalty strengths "
+        f"(default: {_values_text(penalty_study.DEFAULT_ALPHAS)})",
     )  # fmt: skip
     grid.add_argument(
         "--penalties", type=_penalties, default=penalty_study.PENALTIES,
@@ -280,7 +243,17 @@ def _add_capacity(subparsers):
         ),
     )
     _add_capacity_data_options(parser)
-    _add_capacity_degree_options(parser)
+    degrees = parser.add_argument_group("degrees")
+    degrees.add_argument(
+        "--max-degree", type=_degree, metavar="D",
+        help=f"largest degree tried (default: {capacity_study.DEFAULT_MAX_DEGREE}; "
+        f"{capacity_study.QUICK_MAX_DEGREE} with --quick)",
+    )  # fmt: skip
+    degrees.add_argument(
+        "--quick", action="store_true",
+        help=f"degrees up to {capacity_study.QUICK_MAX_DEGREE}, "
+        f"{capacity_study.QUICK_CV} folds",
+    )  # fmt: skip
     _add_common(
         parser, CAPACITY_OUT, capacity_study.DEFAULT_CV, capacity_study.QUICK_CV,
         jobs="fits", seeded="the synthetic data and the folds",
@@ -294,7 +267,7 @@ def _add_capacity_data_options(parser):
     )
     data.add_argument(
         "--true-degree", type=_degree, metavar="D",
-        help=f"degree of the true polynomial "
+        help="degree of the true polynomial "
         f"(default: {capacity_study.DEFAULT_TRUE_DEGREE})",
     )  # fmt: skip
     data.add_argument(
@@ -315,28 +288,8 @@ def _add_capacity_data_options(parser):
     data.add_argument("--target", metavar="COLUMN", help="target column of --csv")
 
 
-def _add_capacity_degree_options(parser):
-    model = parser.add_argument_group("degrees")
-    model.add_argument(
-        "--max-degree", type=_degree, metavar="D",
-        help=f"largest degree tried (default: {capacity_study.DEFAULT_MAX_DEGREE}; "
-        f"{capacity_study.QUICK_MAX_DEGREE} with --quick)",
-    )  # fmt: skip
-    model.add_argument(
-        "--quick", action="store_true",
-        help=f"degrees up to {capacity_study.QUICK_MAX_DEGREE}, "
-        f"{capacity_study.QUICK_CV} folds",
-    )  # fmt: skip
-
-
 def build_parser():
-    """Return the argument parser of the ``skreg`` command.
-
-    Returns
-    -------
-    parser : argparse.ArgumentParser
-        The parser, with one subparser per subcommand.
-    """
+    """Return the argument parser of the ``skreg`` command, one subparser each."""
     parser = _TopParser(
         prog="skreg",
         description="Regularized multi-layer perceptrons: studies from the shell. "
@@ -357,12 +310,13 @@ def _with_default_command(argv):
 
 
 # ---------------------------------------------------------------- output
-def _plus_minus(stream):
+def _printable(text, stream):
+    """``text``, with "+/-" for "±" when ``stream`` cannot encode it."""
     try:
-        "±".encode(stream.encoding or "ascii")
+        text.encode(stream.encoding or "ascii")
     except (LookupError, UnicodeEncodeError):
-        return "+/-"
-    return "±"
+        return text.replace("±", "+/-")
+    return text
 
 
 def _duration(seconds):
@@ -374,16 +328,16 @@ def _duration(seconds):
 
 
 class _Progress:
-    """Prints one line per finished candidate, with elapsed time and ETA.
+    """Prints a line per finished candidate of the study, with elapsed time and ETA.
 
-    ``name_width`` is the width of the candidate names ("l2+dropout 0.5").
+    ``grid`` holds the study's (penalty, alpha, dropout) candidates.
     """
 
-    def __init__(self, stream, total, metric, name_width=11):
+    def __init__(self, stream, grid, metric):
         self.stream = stream
-        self.total = total
+        self.total = len(grid)
         self.metric = metric
-        self.name_width = name_width
+        self.name_width = max([11, *(len(series_name(p, d)) for p, _, d in grid)])
         self.done = 0
         self.start = time.perf_counter()
 
@@ -413,49 +367,42 @@ def _say(args, stream, *lines):
         print(*lines, sep="\n", file=stream, flush=True)
 
 
-def _prepare_folder(path, inputs=(), figure_names=()):
+@contextmanager
+def _failure_as_usage_error(what):
+    """Turn an OSError into a one-line _UsageError: ``what``, then the reason."""
+    try:
+        yield
+    except OSError as exc:
+        raise _UsageError(f"{what}: {exc.strerror or exc}") from None
+
+
+def _prepare_folder(path, input_file, figure_names):
     """Check and create the report folder now, so a bad --out fails before the work.
 
     Refuses a folder where a report file (``figure_names``, the CSV table or
-    the page) would replace one of the ``inputs``, one that cannot be created
-    and one where a file cannot be written.  Returns whether a report is
-    already there (the new one replaces it).
+    the page) would replace the ``input_file`` (None: none), one that cannot
+    be created and one where a file cannot be written.  Returns whether a
+    report is already there (the new one replaces it).
     """
     names = (*figure_names, report_files.CSV_NAME, report_files.HTML_NAME)
     reports = [os.path.join(path, name) for name in names]
-    _check_inputs_kept(reports, inputs)
-    try:
+    replaced = [report for report in reports if _same_file(report, input_file)]
+    if replaced:
+        raise _UsageError(
+            f"--out: the report's {os.path.basename(replaced[0])} would overwrite "
+            f"the input file '{input_file}': choose another folder"
+        )
+    with _failure_as_usage_error(f"--out: cannot create the folder '{path}'"):
         os.makedirs(path, exist_ok=True)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        message = f"--out: cannot create the folder '{path}': {reason}"
-        raise _UsageError(message) from None
     _check_writable(path, reports)
     return any(os.path.exists(report) for report in reports)
 
 
-def _check_inputs_kept(reports, inputs):
-    """Raise _UsageError when a report file would replace an input file.
-
-    ``inputs`` may hold None (no input file).
-    """
-    for given in filter(None, inputs):
-        replaced = [report for report in reports if _same_file(report, given)]
-        if replaced:
-            name = os.path.basename(replaced[0])
-            raise _UsageError(
-                f"--out: the report's {name} would overwrite the input file "
-                f"'{given}': choose another folder"
-            )
-
-
 def _same_file(path, other):
-    """Whether two paths name the same file (through links too)."""
-    if os.path.realpath(path) == os.path.realpath(other):
-        return True
+    """Whether ``path`` names the file ``other`` (through links too; None: no)."""
     try:
-        return os.path.samefile(path, other)
-    except OSError:  # one of them does not exist
+        return other is not None and os.path.samefile(path, other)
+    except OSError:  # nothing at ``path`` yet
         return False
 
 
@@ -466,13 +413,9 @@ def _check_writable(path, reports):
     the user can write (root ignores them, read-only file systems do not
     show in them).
     """
-    try:
+    with _failure_as_usage_error(f"--out: cannot write in the folder '{path}'"):
         with tempfile.NamedTemporaryFile(prefix=".skreg-", dir=path):
             pass
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        message = f"--out: cannot write in the folder '{path}': {reason}"
-        raise _UsageError(message) from None
     for report in reports:
         if os.path.isdir(report):
             problem = "it is a folder"
@@ -483,50 +426,46 @@ def _check_writable(path, reports):
         raise _UsageError(f"--out: cannot replace '{report}': {problem}")
 
 
-def _write_report(report, path):
-    try:
-        return report_files.write_report(report, path)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise _UsageError(f"cannot write the report to '{path}': {reason}") from None
+def _finish(args, out, err, make_report, conclusions, seconds, replacing):
+    """Print the table and ``conclusions``, write the report and say where.
 
-
-def _finish(args, out, err, make_report, seconds, replacing):
-    """Write the report and say where; the run time is the one it states.
-
-    Without matplotlib the last line (on ``err``, even with ``--quiet``) says
-    that the report has no figures and how to get them.
+    ``make_report(extra_lines)`` builds the report, whose table is the one
+    printed and whose run time is the one said.  Without matplotlib the last
+    line (on ``err``, even with ``--quiet``) says that the report has no
+    figures and how to get them.
     """
+    run_time = _duration(seconds)
+    report = make_report([f"run time: {run_time}"])
+    print(_printable(report.table.to_text(), out), file=out, flush=True)
+    _say(args, out, "", *conclusions)
     replaced = " (replacing the report that was there)" if replacing else ""
     _say(args, err, f"writing the report to {args.out}/{replaced}")
-    run_time = _duration(seconds)
-    written = _write_report(make_report([f"run time: {run_time}"]), args.out)
-    _say(args, out, _report_lines(written), f"finished in {run_time}")
+    with _failure_as_usage_error(f"cannot write the report to '{args.out}'"):
+        written = report_files.write_report(report, args.out)
+    files = f"{len(written.figures)} figures, {written.csv.name}"
+    _say(args, out, f"report: {written.html} ({files})", f"finished in {run_time}")
     if not written.has_matplotlib:
         print(f"skreg: {report_files.NO_MATPLOTLIB}", file=err, flush=True)
     return 0
 
 
-def _report_lines(written):
-    figures = len(written.figures)
-    return f"report: {written.html} ({figures} figures, {written.csv.name})"
+def _csv_target(args, extra_options):
+    """Refuse options that need --csv without it, and --csv without --target.
+
+    ``extra_options`` maps the options that go with --csv to their values.
+    """
+    if args.csv is None:
+        if any(value is not None for value in extra_options.values()):
+            raise _UsageError(f"{' and '.join(extra_options)} go with --csv FILE")
+    elif args.target is None:
+        raise _UsageError("--csv needs --target COLUMN (the column to predict)")
 
 
 # ----------------------------------------------------------------- study
-def _study_dataset(args):
-    if args.csv is None:
-        if args.target is not None or args.task is not None:
-            raise _UsageError("--target and --task go with --csv FILE")
-        return cli_data.load_builtin(args.dataset)
-    if args.target is None:
-        raise _UsageError("--csv needs --target COLUMN (the column to predict)")
-    return cli_data.load_csv(args.csv, args.target, args.task)
-
-
 def _study_dropouts(args):
     """The sorted distinct --dropout rates, checked against --penalties."""
     dropouts = tuple(sorted(set(args.dropout)))
-    if dropouts and not set(args.penalties) & set(penalty_study.DROPOUT_PENALTIES):
+    if dropouts and not penalty_study.dropout_penalties(args.penalties, dropouts):
         raise _UsageError(
             "--dropout adds candidates for penalty none and l2 only: "
             "add one of them to --penalties"
@@ -535,33 +474,35 @@ def _study_dropouts(args):
 
 
 def _run_study(args, out, err):
-    dataset = _study_dataset(args)
+    _csv_target(args, {"--target": args.target, "--task": args.task})
+    if args.csv is None:
+        dataset = cli_data.load_builtin(args.dataset)
+    else:
+        dataset = cli_data.load_csv(args.csv, args.target, args.task)
+    quick = args.quick
     alphas = args.alphas or (
-        penalty_study.QUICK_ALPHAS if args.quick else penalty_study.DEFAULT_ALPHAS
+        penalty_study.QUICK_ALPHAS if quick else penalty_study.DEFAULT_ALPHAS
     )
-    cv = args.cv or (penalty_study.QUICK_CV if args.quick else penalty_study.DEFAULT_CV)
+    cv = args.cv or (penalty_study.QUICK_CV if quick else penalty_study.DEFAULT_CV)
     dropouts = _study_dropouts(args)
     cli_data.check_folds(dataset, cv)
     # No catch of ValueError around the study: after these checks no known
     # problem of the data makes a fit raise one, so one that does is a bug
     # and shows its traceback.
     cli_data.check_scale(dataset)
-    replacing = _prepare_folder(args.out, (args.csv,), STUDY_FIGURES)
+    replacing = _prepare_folder(args.out, args.csv, STUDY_FIGURES)
     settings = describe_settings(dataset, alphas, args.penalties, cv, dropouts)
     _say(args, out, *settings, "")
     grid = penalty_study.candidates(alphas, args.penalties, dropouts)
-    width = max(11, *(len(series_name(p, d)) for p, _, d in grid))
-    progress = _Progress(err, len(grid), dataset.metric, width)
+    progress = _Progress(err, grid, dataset.metric)
     result = penalty_study.run_study(
         dataset, alphas, penalties=args.penalties, dropouts=dropouts, cv=cv,
         n_jobs=args.n_jobs, random_state=args.random_state, refit_best=True,
         on_row=None if args.quiet else progress,
     )  # fmt: skip
-    print(study_table(result, _plus_minus(out)).to_text(), file=out, flush=True)
-    _say(args, out, "", describe_best(result), describe_one_se(result), COLUMN_LEGEND)
     return _finish(
         args, out, err, lambda lines: study_report(result, lines),
-        progress.elapsed(), replacing,
+        [*describe_choices(result), COLUMN_LEGEND], progress.elapsed(), replacing,
     )  # fmt: skip
 
 
@@ -571,33 +512,34 @@ _SYNTHETIC_OPTIONS = ("true_degree", "noise", "n_samples")
 
 def _capacity_data(args):
     """Return x, y and the keyword arguments naming them for run_capacity."""
-    if args.csv is None:
-        if args.target is not None or args.feature is not None:
-            raise _UsageError("--feature and --target go with --csv FILE")
-        truth = capacity_study.make_polynomial_data(
-            _or_default(args.n_samples, capacity_study.DEFAULT_N_SAMPLES),
-            _or_default(args.true_degree, capacity_study.DEFAULT_TRUE_DEGREE),
-            _or_default(args.noise, capacity_study.DEFAULT_NOISE),
-            args.random_state,
-        )
-        return truth.x, truth.y, {"truth": truth}
     given = [name for name in _SYNTHETIC_OPTIONS if getattr(args, name) is not None]
-    if given:
+    if args.csv is not None and given:
         option = "--" + given[0].replace("_", "-")
         raise _UsageError(f"{option} is for synthetic data, not --csv")
-    if args.target is None:
-        raise _UsageError("--csv needs --target COLUMN (the column to predict)")
-    x, y, feature = cli_data.load_csv_pair(args.csv, args.feature, args.target)
-    names = {"name": args.csv, "feature": feature, "target": args.target}
-    return x, y, names
+    _csv_target(args, {"--feature": args.feature, "--target": args.target})
+    if args.csv is not None:
+        x, y, feature = cli_data.load_csv_pair(args.csv, args.feature, args.target)
+        return x, y, {"name": args.csv, "feature": feature, "target": args.target}
+    truth = capacity_study.make_polynomial_data(
+        _or_default(args.n_samples, capacity_study.DEFAULT_N_SAMPLES),
+        _or_default(args.true_degree, capacity_study.DEFAULT_TRUE_DEGREE),
+        _or_default(args.noise, capacity_study.DEFAULT_NOISE),
+        args.random_state,
+    )
+    return truth.x, truth.y, {"truth": truth}
 
 
 def _or_default(value, default):
     return default if value is None else value
 
 
-def _check_capacity_data(x, y, names, max_degree):
+def _check_capacity_data(x, y, names, max_degree, cv):
     """Raise DataError, before the study, for data the polynomials cannot take."""
+    if len(x) < 2 * cv:
+        raise DataError(
+            f"{len(x)} samples: too few for {cv}-fold cross-validation "
+            "(use --cv with fewer folds or more samples)"
+        )
     name = names.get("name", "synthetic")
     columns = {names.get("feature", "x"): x, names.get("target", "y"): y}
     cli_data.check_magnitude(name, columns)
@@ -615,13 +557,8 @@ def _run_capacity(args, out, err):
         capacity_study.QUICK_MAX_DEGREE if quick else capacity_study.DEFAULT_MAX_DEGREE,
     )
     cv = args.cv or (capacity_study.QUICK_CV if quick else capacity_study.DEFAULT_CV)
-    if len(x) < 2 * cv:
-        raise DataError(
-            f"{len(x)} samples: too few for {cv}-fold cross-validation "
-            "(use --cv with fewer folds or more samples)"
-        )
-    _check_capacity_data(x, y, names, max_degree)
-    replacing = _prepare_folder(args.out, (args.csv,), CAPACITY_FIGURES)
+    _check_capacity_data(x, y, names, max_degree, cv)
+    replacing = _prepare_folder(args.out, args.csv, capacity_report.FIGURE_NAMES)
     start = time.perf_counter()
     _say(args, err, f"cross-validating degrees 0..{max_degree} ({cv} folds each)")
     study = capacity_study.run_capacity(
@@ -629,16 +566,9 @@ def _run_capacity(args, out, err):
         n_jobs=args.n_jobs, **names,
     )  # fmt: skip
     _say(args, out, *capacity_report.describe_settings(study), "")
-    print(capacity_report.capacity_table(study, _plus_minus(out)).to_text(), file=out)
-    _say(
-        args,
-        out,
-        "",
-        *capacity_report.describe_choice(study),
-        capacity_report.COLUMN_LEGEND,
-    )
     return _finish(
         args, out, err, lambda lines: capacity_report.capacity_report(study, lines),
+        [*capacity_report.describe_choice(study), capacity_report.COLUMN_LEGEND],
         time.perf_counter() - start, replacing,
     )  # fmt: skip
 

@@ -20,6 +20,11 @@ from typing import Callable
 HTML_NAME = "report.html"
 CSV_NAME = "results.csv"
 FIGURE_DPI = 100
+NO_MATPLOTLIB = (
+    "matplotlib is not installed, so the report has no figures: install it "
+    'with  python -m pip install "skreg[plot]"  (or  pip install matplotlib) '
+    "and run again"
+)
 
 _STYLE = """
 body { font-family: sans-serif; max-width: 60em; margin: 2em auto; padding: 0 1em;
@@ -69,19 +74,15 @@ class Table:
     def to_html(self):
         """Return the table as an HTML ``<table>`` element."""
         classes = [' class="num"' if right else "" for _, right in self.columns]
-        head = "".join(
-            f"<th{c}>{html.escape(title)}</th>"
-            for c, (title, _) in zip(classes, self.columns, strict=True)
-        )
-        body = "\n".join(
-            "<tr>"
-            + "".join(
-                f"<td{c}>{html.escape(cell)}</td>"
-                for c, cell in zip(classes, row, strict=True)
+
+        def cells(tag, texts):
+            return "".join(
+                f"<{tag}{c}>{html.escape(text)}</{tag}>"
+                for c, text in zip(classes, texts, strict=True)
             )
-            + "</tr>"
-            for row in self.rows
-        )
+
+        head = cells("th", [title for title, _ in self.columns])
+        body = "\n".join(f"<tr>{cells('td', row)}</tr>" for row in self.rows)
         return (
             f"<table>\n<thead><tr>{head}</tr></thead>\n"
             f"<tbody>\n{body}\n</tbody>\n</table>"
@@ -90,16 +91,16 @@ class Table:
 
 @dataclass(frozen=True)
 class FigureSpec:
-    """One figure of a report.
+    """One figure of a report: ``draw(figure, study)`` on an empty Figure.
 
     Attributes
     ----------
-    filename : str
-        Name of the PNG file, e.g. ``"score_vs_alpha.png"``.
-    caption : str
-        What the figure shows.
+    filename, caption : str
+        Name of the PNG file, e.g. ``"score_vs_alpha.png"``, and what it shows.
     draw : callable
-        Called with an empty matplotlib Figure, draws on it.
+        Draws on a matplotlib Figure the results ``study``.
+    study : object
+        What the figure shows the results of.
     size : tuple of float, default=(7.0, 4.5)
         Width and height in inches.
     """
@@ -107,6 +108,7 @@ class FigureSpec:
     filename: str
     caption: str
     draw: Callable
+    study: object
     size: tuple = (7.0, 4.5)
 
 
@@ -121,11 +123,9 @@ class Report:
     summary : list of str
         Lines of text shown above the table.
     table : Table
-        The results.
-    csv_header : list of str
-        Column names of ``results.csv``.
-    csv_rows : list of list
-        Its rows (raw numbers, full precision).
+        The results, also printed by the command line.
+    csv_header, csv_rows : list
+        The column names and the rows (raw numbers) of ``results.csv``.
     figures : list of FigureSpec
         The figures, in the order shown.
     """
@@ -140,19 +140,7 @@ class Report:
 
 @dataclass(frozen=True)
 class WrittenReport:
-    """The files :func:`write_report` wrote.
-
-    Attributes
-    ----------
-    html : pathlib.Path
-        The page.
-    csv : pathlib.Path
-        The table of raw numbers.
-    figures : list of pathlib.Path
-        The PNG files (empty without matplotlib).
-    has_matplotlib : bool
-        Whether matplotlib was available to draw the figures.
-    """
+    """The files :func:`write_report` wrote (no figures without matplotlib)."""
 
     html: Path
     csv: Path
@@ -160,31 +148,17 @@ class WrittenReport:
     has_matplotlib: bool
 
 
-def figure_class():
-    """Return matplotlib's Figure class, or None when matplotlib is missing."""
-    try:
-        from matplotlib.figure import Figure
-    except ImportError:
-        return None
-    return Figure
+def finish_axes(ax, **properties):
+    """Set ``properties`` (labels, scales, limits), a light grid and the legend."""
+    ax.set(**properties)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small")
 
 
 def render_png(spec, Figure):
-    """Draw one figure and return its PNG bytes.
-
-    Parameters
-    ----------
-    spec : FigureSpec
-        The figure.
-    Figure : type
-        matplotlib's Figure class.
-
-    Returns
-    -------
-    png : bytes
-    """
+    """Return the PNG bytes of the figure of ``spec``, drawn on a ``Figure``."""
     figure = Figure(figsize=spec.size)  # no layout engine: it doubles the time
-    spec.draw(figure)
+    spec.draw(figure, spec.study)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=FIGURE_DPI)
     return buffer.getvalue()
@@ -201,31 +175,21 @@ def _figure_html(filename, caption, png):
     )
 
 
-def render_html(report, pngs, note=None):
-    """Return the self-contained HTML page of a report.
+def render_html(report, pngs):
+    """Return the self-contained page of ``report``.
 
-    Parameters
-    ----------
-    report : Report
-        The contents.
-    pngs : dict of str to bytes
-        The PNG bytes of each figure drawn, by file name.
-    note : str, default=None
-        A line shown instead of the figures that are missing.
-
-    Returns
-    -------
-    page : str
+    ``pngs`` holds the PNG bytes of each figure, by file name, or is None
+    when matplotlib is missing (the page says so instead).
     """
     title = html.escape(report.title)
     summary = "\n".join(f"<p>{html.escape(line)}</p>" for line in report.summary)
-    figures = [
-        _figure_html(spec.filename, spec.caption, pngs[spec.filename])
-        for spec in report.figures
-        if spec.filename in pngs
-    ]
-    if note:
-        figures.append(f"<p><em>{html.escape(note)}</em></p>")
+    if pngs is None:
+        figures = [f"<p><em>{html.escape(NO_MATPLOTLIB)}</em></p>"]
+    else:
+        figures = [
+            _figure_html(spec.filename, spec.caption, pngs[spec.filename])
+            for spec in report.figures
+        ]
     return "\n".join([
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         f"<title>{title}</title>", f"<style>{_STYLE}</style>", "</head>", "<body>",
@@ -233,31 +197,6 @@ def render_html(report, pngs, note=None):
         f'<p>Raw numbers: <a href="{CSV_NAME}">{CSV_NAME}</a></p>',
         "<h2>Figures</h2>", *figures, "</body>", "</html>", "",
     ])  # fmt: skip
-
-
-def write_csv(path, header, rows):
-    """Write a header and rows as a comma-separated file.
-
-    Parameters
-    ----------
-    path : path-like
-        The file, overwritten.
-    header : list of str
-        The column names.
-    rows : list of list
-        The values (written with ``str``; None as an empty field).
-    """
-    with open(path, "w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file)
-        writer.writerow(header)
-        writer.writerows([["" if v is None else v for v in row] for row in rows])
-
-
-NO_MATPLOTLIB = (
-    "matplotlib is not installed, so the report has no figures: install it "
-    'with  python -m pip install "skreg[plot]"  (or  pip install matplotlib) '
-    "and run again"
-)
 
 
 def write_report(report, out_dir):
@@ -282,19 +221,23 @@ def write_report(report, out_dir):
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    Figure = figure_class()
-    pngs = {}
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:  # the report goes without figures
+        Figure = None
+    pngs = None
     if Figure is not None:
-        for spec in report.figures:
-            pngs[spec.filename] = render_png(spec, Figure)
-            (out_dir / spec.filename).write_bytes(pngs[spec.filename])
-    write_csv(out_dir / CSV_NAME, report.csv_header, report.csv_rows)
-    note = NO_MATPLOTLIB if Figure is None else None
-    page = render_html(report, pngs, note)
-    (out_dir / HTML_NAME).write_text(page, encoding="utf-8")
+        pngs = {spec.filename: render_png(spec, Figure) for spec in report.figures}
+        for filename, png in pngs.items():
+            (out_dir / filename).write_bytes(png)
+    with open(out_dir / CSV_NAME, "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(report.csv_header)
+        writer.writerows(report.csv_rows)
+    (out_dir / HTML_NAME).write_text(render_html(report, pngs), encoding="utf-8")
     return WrittenReport(
         out_dir / HTML_NAME,
         out_dir / CSV_NAME,
-        [out_dir / name for name in pngs],
+        [out_dir / name for name in pngs or ()],
         Figure is not None,
     )

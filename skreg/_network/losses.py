@@ -60,6 +60,21 @@ class _Loss:
         """
         raise NotImplementedError
 
+    def hessian_root(self, prediction):
+        """A square root ``R`` of the loss's Hessian in z, per sample.
+
+        ``R_i^T R_i = d^2 L_i / dz^2``, of shape (n_samples, n_rows, n_outputs):
+        the Gauss-Newton matrix is then ``sum_i (R_i J_i)^T (R_i J_i)``, a sum
+        of squares, positive semi-definite by construction.  The diagonal
+        Hessians (all but the softmax's) take their square root entry-wise.
+        """
+        diagonal = self.hessian_product(prediction, np.ones_like(prediction))
+        n_samples, n_outputs = prediction.shape
+        root = np.zeros((n_samples, n_outputs, n_outputs))
+        indices = np.arange(n_outputs)
+        root[:, indices, indices] = np.sqrt(np.maximum(diagonal, 0.0))
+        return root
+
 
 def _weigh(delta, sample_weight, losses):
     """Scale each row of ``delta`` by its weight; return sum_i s_i losses_i."""
@@ -208,6 +223,18 @@ class MultinomialLogLoss(_Loss):
         """``(diag(p) - p p^T) @ direction``."""
         inner = np.sum(prediction * direction, axis=-1, keepdims=True)
         return prediction * (direction - inner)
+
+    def hessian_root(self, prediction):
+        """``(I - r r^T) diag(r)`` with ``r = sqrt(p)``, a unit vector.
+
+        ``I - r r^T`` is a projection, so the square of this root is
+        ``diag(r) (I - r r^T) diag(r) = diag(p) - p p^T``.
+        """
+        r = np.sqrt(np.maximum(prediction, 0.0))
+        root = -r[:, :, np.newaxis] * prediction[:, np.newaxis, :]
+        indices = np.arange(prediction.shape[1])
+        root[:, indices, indices] += r
+        return root
 
 
 LOSSES = {

@@ -25,6 +25,9 @@ from .._theory.laplace import LaplacePosterior
 # While alpha changes by more than ROUGH_CHANGE (relatively) per update, the
 # MAP fits of the evidence loop stop after ROUGH_ITERATIONS iterations/epochs.
 ROUGH_CHANGE, ROUGH_ITERATIONS = 0.1, 100
+# A squared-error fit whose noise variance 1/beta is below this share of
+# var(y) interpolates its training data (see _interpolates).
+INTERPOLATION = 1e-2
 
 
 @dataclass
@@ -67,7 +70,9 @@ def fit_evidence(objective, solve, parameters, *, initial_alpha=None,
     initial_alpha : float or ndarray, default=None
         Where to start (the previous ``alpha_`` of a warm start); None starts
         at var(y) for the squared error (scikit-learn's ``BayesianRidge``
-        starts at ``beta = 1 / var(y)`` and ``alpha_p = 1``) and 1 otherwise.
+        starts at ``beta = 1 / var(y)`` and ``alpha_p = 1``) and 1 otherwise,
+        and starts again from ``sqrt(N)`` times that, N the sample-weight
+        sum, when the loop ends interpolating the training data.
     per_layer : bool, default=True
         One prior precision per weight matrix, or one for all the weights.
     tol : float, default=1e-2
@@ -83,7 +88,21 @@ def fit_evidence(objective, solve, parameters, *, initial_alpha=None,
         alpha, the precisions and the evidence of the final fit.
     """
     sizes = group_sizes(objective.layout, per_layer)
+    settle = dict(tol=tol, max_updates=max_updates, max_iter=max_iter)
     alpha = _initial_alpha(objective, sizes, initial_alpha)
+    history = _settle(objective, solve, parameters, alpha, sizes, **settle)
+    if initial_alpha is None and _interpolates(objective, parameters(), history[-1],
+                                               sizes):  # fmt: skip
+        # the fixed point where the network fits the noise: come from above
+        alpha = alpha * np.sqrt(max(objective.weight_sum, 1.0))
+        history += _settle(objective, solve, parameters, alpha, sizes, **settle)
+    _map_fit(solve, objective, history[-1], False, max_iter)
+    return _result(objective, parameters(), history[-1], sizes, history)
+
+
+def _settle(objective, solve, parameters, alpha, sizes, *, tol, max_updates,
+            max_iter):  # fmt: skip
+    """The loop of updates from ``alpha``; returns every alpha it tried."""
     history, rough = [alpha], True
     for _ in range(max_updates):
         _map_fit(solve, objective, alpha, rough, max_iter)
@@ -94,11 +113,27 @@ def fit_evidence(objective, solve, parameters, *, initial_alpha=None,
         alpha = update.alpha
         history.append(alpha)
         if converged:
-            break
-    else:
-        _warn_not_converged(max_updates, tol)
-    _map_fit(solve, objective, alpha, False, max_iter)
-    return _result(objective, parameters(), alpha, sizes, history)
+            return history
+    _warn_not_converged(max_updates, tol)
+    return history
+
+
+def _interpolates(objective, params, alpha, sizes):
+    """Whether the fit leaves less than INTERPOLATION of var(y) as noise.
+
+    An overparameterised network has a second fixed point of the updates,
+    where alpha is tiny and the network interpolates its training data: from
+    BayesianRidge's start a diabetes split at ``hidden_layer_sizes=(100,)``
+    slid there, to alphas of 1e-4 and 1e-6, a noise variance of 1e-5 var(y)
+    and a held-out R^2 below 0.  Coming down from ``sqrt(N)`` times the
+    start, the loop stopped at the smooth network's fixed point instead (on
+    that split and on the others).  Only a squared error has a noise level.
+    """
+    if not has_noise_level(objective):
+        return False
+    update = evidence_update(objective, params, alpha, sizes)
+    variance = float(np.var(objective.Y))
+    return variance > 0 and 1.0 / update.noise_precision < INTERPOLATION * variance
 
 
 def _initial_alpha(objective, sizes, initial_alpha):

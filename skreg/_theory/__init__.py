@@ -6,6 +6,8 @@
   penalised block with the intercepts profiled out;
 - ``spectral``: effective parameters, log-determinants, top eigenvalues and
   spectral densities, exact or by Lanczos and stochastic quadrature;
+- ``gauss_newton``: the weights' Gauss-Newton curvature as the evidence needs
+  it, positive semi-definite by construction (exact, or Kronecker-factored);
 - ``evidence``: MacKay's evidence update of alpha and the log evidence, at
   the parameters of a fit of an objective;
 - ``laplace``: the linearised Laplace posterior and its predictive std;

@@ -13,6 +13,8 @@ the estimators import may import it; the numerics it calls live in the
 modules beside it and work on objectives, arrays and operators.
 """
 
+import warnings
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import is_classifier
@@ -300,7 +302,7 @@ def curvature_operator(estimator, X, y, sample_weight=None, *, kind="gauss_newto
     return CurvatureOperator(curvature, weight_sum)
 
 
-def log_evidence(estimator, X, y, sample_weight=None, *, random_state=0):
+def log_evidence(estimator, X, y, sample_weight=None, *, random_state="deprecated"):
     r"""Laplace approximation of the log evidence of a fitted L2 model.
 
     .. math::
@@ -332,9 +334,10 @@ def log_evidence(estimator, X, y, sample_weight=None, *, random_state=0):
         The training targets.
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights, as frequencies.
-    random_state : int, default=0
-        Probes of the stochastic estimates (networks of more than 2000
-        parameters).
+    random_state : object, default="deprecated"
+        Has no effect, and passing it warns (a FutureWarning): the traces
+        and the log-determinant are no longer estimated by random probes,
+        but computed exactly or Kronecker-factored, without randomness.
 
     Returns
     -------
@@ -367,5 +370,12 @@ def log_evidence(estimator, X, y, sample_weight=None, *, random_state=0):
     alpha = np.broadcast_to(np.asarray(alpha, dtype=float), sizes.shape).copy()
     if not (alpha > 0).all():
         raise ValueError("log_evidence needs alpha > 0 (a proper Gaussian prior).")
+    if not (isinstance(random_state, str) and random_state == "deprecated"):
+        warnings.warn(
+            "log_evidence's random_state has no effect (no random probes are "
+            "drawn) and will be removed; stop passing it.",
+            FutureWarning,
+            stacklevel=2,
+        )
     params = flat_parameters(estimator)
-    return evidence_update(objective, params, alpha, sizes, random_state).log_evidence
+    return evidence_update(objective, params, alpha, sizes).log_evidence

@@ -46,17 +46,10 @@ objective alone: the estimators' evidence loop
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg import lapack
-from scipy.sparse.linalg import LinearOperator
 
 from .._utils.threads import SMALL_FULL_BATCH_WORK, blas_threads_for
-from .operators import CurvatureOperator, ProfiledOperator
-from .quadratic import profile_hessian
-from .spectral import block_cg, rademacher, slq_trace
+from .gauss_newton import weights_curvature
 
-EXACT_MAX_PARAMS = 2000
-"""Up to this many parameters the curvature is built and decomposed exactly."""
-_TRACE_PROBES = 20  # Hutchinson probes of the per-group traces of A^-1 (large nets)
 MAX_STEP = 10.0
 """One update moves a prior precision by at most this factor."""
 
@@ -111,7 +104,7 @@ def small_work_threads(objective):
     return blas_threads_for(rows, n_params, SMALL_FULL_BATCH_WORK)
 
 
-def evidence_update(objective, params, alpha, sizes, random_state=0):
+def evidence_update(objective, params, alpha, sizes):
     """The evidence step at a MAP fit of ``objective`` at the given ``alpha``.
 
     Parameters
@@ -124,8 +117,6 @@ def evidence_update(objective, params, alpha, sizes, random_state=0):
         The penalty strengths of the fit, per group, in skreg's units.
     sizes : ndarray of shape (n_groups,)
         Number of weights of each group (see :func:`group_sizes`).
-    random_state : int, default=0
-        Probes of the stochastic estimates (large networks).
 
     Returns
     -------
@@ -133,14 +124,12 @@ def evidence_update(objective, params, alpha, sizes, random_state=0):
         gamma, the next prior precision and alpha, beta and the log evidence.
     """
     with small_work_threads(objective):
-        return _update(objective, params, alpha, sizes, random_state)
+        return _update(objective, params, alpha, sizes)
 
 
-def _update(objective, params, alpha, sizes, random_state):
+def _update(objective, params, alpha, sizes):
     """:func:`evidence_update`'s arithmetic, the symbols of the module docstring."""
-    S = _weights_curvature(objective, params)
-    shift = np.repeat(alpha, sizes)
-    traces, log_det_shifted = _traces_and_log_det(S, shift, sizes, random_state)
+    traces, log_det_shifted = _traces_and_log_det(objective, params, alpha)
     gamma = np.clip(sizes - alpha * traces, 0.0, sizes)
     squares, data_sum = _weight_squares_and_data_sum(objective, params, sizes)
     noise = has_noise_level(objective)
@@ -167,71 +156,18 @@ def _weight_squares_and_data_sum(objective, params, sizes):
     return squares, objective.data_term(coefs, intercepts) * objective.weight_sum
 
 
-class _Shifted(LinearOperator):
-    """``S + diag(shift)``, an operator."""
+def _traces_and_log_det(objective, params, alpha):
+    """Per-group traces of (S + diag(alpha))^-1 and its log-determinant.
 
-    def __init__(self, S, shift):
-        super().__init__(dtype=np.float64, shape=S.shape)
-        self.S, self.shift = S, shift
-
-    def _matmat(self, V):
-        return np.asarray(self.S @ V) + self.shift[:, np.newaxis] * V
-
-    def _matvec(self, v):
-        return self._matmat(np.reshape(v, (-1, 1)))[:, 0]
-
-
-def _weights_curvature(objective, params):
-    """The Gauss-Newton curvature S of E_D for the weights (intercepts out).
-
-    A matrix up to EXACT_MAX_PARAMS parameters, an operator beyond: its
-    traces and log-determinant are then estimated, not decomposed.
+    S is the Gauss-Newton curvature of E_D for the weights, the intercepts
+    minimised out (``skreg._theory.gauss_newton``: exact when affordable,
+    Kronecker-factored per weight matrix beyond).
     """
-    layout = objective.layout
-    coefs, intercepts = layout.views(np.asarray(params, dtype=np.float64))
-    curvature = objective.curvature(coefs, intercepts, "gauss_newton")
-    if layout.size <= EXACT_MAX_PARAMS:
-        G = curvature.matrix()
-        return profile_hessian((G + G.T) / 2, layout.n_coef)
-    return ProfiledOperator(CurvatureOperator(curvature, 1.0), layout.n_coef)
-
-
-def _traces_and_log_det(S, shift, sizes, random_state):
-    """Per-group traces of (S + diag(shift))^-1 and its log-determinant.
-
-    For an operator, the diagonal of the inverse is Hutchinson's estimate
-    (probes times their conjugate-gradient solves) and the log-determinant
-    stochastic Lanczos quadrature's, both from one random stream.
-    """
-    bounds = np.cumsum(np.r_[0, sizes])
-    if not isinstance(S, LinearOperator):
-        diagonal, log_det = _inverse_diagonal_and_log_det(S + np.diag(shift))
-    else:
-        M = _Shifted(S, shift)
-        rng = np.random.RandomState(random_state)
-        probes = rademacher(M.shape[0], _TRACE_PROBES, rng)
-        diagonal = np.mean(probes * block_cg(M, probes, 0.0), axis=1)
-        log_det = slq_trace(M, np.log, None, None, rng)
-    traces = np.add.reduceat(diagonal, bounds[:-1])
-    return traces, log_det
-
-
-def _inverse_diagonal_and_log_det(M):
-    """diag(M^-1) and log det M of a symmetric positive definite M.
-
-    By Cholesky (a few times cheaper than an eigendecomposition); a matrix
-    that rounding leaves not quite positive definite goes through ``eigh``
-    with its eigenvalues clipped.
-    """
-    factor, info = lapack.dpotrf(M, lower=1)
-    if info == 0:
-        inverse, info = lapack.dpotri(factor, lower=1)
-    if info == 0:
-        return np.diag(inverse).copy(), 2.0 * float(np.log(np.diag(factor)).sum())
-    eigenvalues, Q = np.linalg.eigh(M)
-    eigenvalues = np.maximum(eigenvalues, np.finfo(float).tiny)
-    diagonal = np.einsum("ij,j,ij->i", Q, 1.0 / eigenvalues, Q)
-    return diagonal, float(np.log(eigenvalues).sum())
+    curvature = weights_curvature(objective, params)
+    n_layers = len(objective.layout.coef_shapes)
+    layer_shift = alpha if alpha.size == n_layers else np.repeat(alpha, n_layers)
+    traces, log_det = curvature.traces_and_log_det(layer_shift)
+    return (traces if alpha.size == n_layers else traces.sum(keepdims=True)), log_det
 
 
 def _bounded_step(prior, previous):

@@ -29,7 +29,7 @@ from sklearn.base import (
     _fit_context,
     is_classifier,
 )
-from sklearn.exceptions import ConvergenceWarning
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing
@@ -464,7 +464,43 @@ class _RegularizedMLPCV(AtomicSetParamsMixin, BaseEstimator):
         )  # fmt: skip
 
     def _select(self):
-        """The penalty with the best mean score, and its alpha by ``selection``."""
+        """Store the choice of ``selection`` (see :meth:`choice`)."""
+        self.penalty_, self.alpha_, self.best_index_, self.best_score_ = self.choice()
+
+    def choice(self, selection=None):
+        """The (penalty, alpha) a selection rule picks from this fit's scores.
+
+        The penalty is the one with the best mean held-out score; its alpha
+        is the best one (``"best"``) or the largest alpha whose mean score is
+        within one standard error of the best (``"one_se"``).  Asking for the
+        rule the estimator was not fitted with costs no fit.
+
+        Parameters
+        ----------
+        selection : {"best", "one_se"}, default=None
+            The rule; None is this estimator's ``selection``.
+
+        Returns
+        -------
+        penalty : str, Penalty or None
+            The chosen penalty.
+        alpha : float
+            The chosen strength (0.0 for no penalty).
+        index : int
+            Its position in ``alphas_``.
+        score : float
+            Its mean held-out score.
+        """
+        if not hasattr(self, "scores_"):
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet; call "
+                "fit before asking for its choice."
+            )
+        selection = self.selection if selection is None else selection
+        if selection not in ("best", "one_se"):
+            raise ValueError(
+                f"selection must be 'best' or 'one_se', got {selection!r}."
+            )
         curves = [
             CapacityCurve(
                 "alpha", self.alphas_, self.train_scores_[p].T, self.scores_[p].T
@@ -474,11 +510,10 @@ class _RegularizedMLPCV(AtomicSetParamsMixin, BaseEstimator):
         best = [c.validation_scores_mean[c.best_index_] for c in curves]
         chosen = int(np.argmax(best))  # the first of equal bests
         curve = curves[chosen]
-        index = curve.one_se_index_ if self.selection == "one_se" else curve.best_index_
-        self.penalty_ = self.penalties_[chosen]
-        self.alpha_ = 0.0 if self.penalty_ is None else float(self.alphas_[index])
-        self.best_index_ = index
-        self.best_score_ = float(curve.validation_scores_mean[index])
+        index = curve.one_se_index_ if selection == "one_se" else curve.best_index_
+        penalty = self.penalties_[chosen]
+        alpha = 0.0 if penalty is None else float(self.alphas_[index])
+        return penalty, alpha, int(index), float(curve.validation_scores_mean[index])
 
     def _refit(self, data, start):
         """Fit the chosen penalty on all the data along the path down to alpha_.

@@ -131,6 +131,23 @@ def test_one_se_chooses_the_largest_alpha_within_one_standard_error(
     assert one_se.best_score_ == pytest.approx(scores.mean(axis=0)[one_se.best_index_])
     ridge = Ridge(alpha=one_se.alpha_).fit(X, y)
     assert_allclose(one_se.coefs_[0].ravel(), ridge.coef_, atol=1e-6)
+    # the other rule's choice, from the scores of a fit with "best"
+    penalty, alpha, index, score = best.choice("one_se")
+    assert (penalty, alpha, index) == (one_se.penalty_, one_se.alpha_,
+                                       one_se.best_index_)  # fmt: skip
+    assert score == pytest.approx(one_se.best_score_, rel=1e-9)
+    assert best.choice() == (best.penalty_, best.alpha_, best.best_index_,
+                             best.best_score_)  # fmt: skip
+
+
+def test_choice_needs_a_fit_and_a_known_rule(diabetes_standardized):
+    estimator = _linear_cv()
+    with pytest.raises(NotFittedError):
+        estimator.choice()
+    X, y = diabetes_standardized
+    estimator.set_params(refit=False).fit(X, y)  # the scores are enough
+    with pytest.raises(ValueError, match="selection must be"):
+        estimator.choice("worst")
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ MLP on one dataset, run by the CV estimators
 share solver settings, whose paths fit each fold along the alphas with warm
 starts.  The study has no model selection of its own: its rows are their
 ``cv_results_``, its best candidate is their choice and refit, its
-one-standard-error candidate the choice of one with ``selection="one_se"``.
+one-standard-error candidate the same CV estimator's ``choice("one_se")``.
 
 The inputs (and, for regression, the target) are standardized on all the
 data before the cross-validation, as a pipeline around a CV estimator does:
@@ -152,35 +152,14 @@ class StudyRow:
 
 @dataclass(frozen=True)
 class StudyResult:
-    """Everything :func:`run_study` found.
+    """Everything :func:`run_study` found: its settings, rows and choices.
 
-    Attributes
-    ----------
-    dataset : Dataset
-        The data of the study.
-    alphas : tuple of float
-        The strengths tried for every penalty other than None.
-    penalties : tuple
-        The penalties tried.
-    cv : int
-        Number of cross-validation folds.
-    rows : list of StudyRow
-        One row per candidate, in the order of :func:`candidates`.
-    best_estimator : Pipeline or TransformedTargetRegressor, default=None
-        The fitted pipeline of the CV estimator that chose the best
-        candidate, refitted on all the data (None when not refitted).
-    dropouts : tuple of float, default=()
-        The dropout rates of the extra candidates (empty: no dropout).
-    best_row : StudyRow, default=None
-        The best candidate: the choice of the CV estimator with the best
-        ``best_score_``.
-    one_se_row : StudyRow, default=None
-        The one-standard-error choice: among the candidates of the best
-        row's penalty (and dropout rate), the largest alpha whose CV score is
-        within one standard error (std over the folds / sqrt(cv)) of the best.
-    cv_estimators : dict, default={}
-        The fitted CV estimator of each series, by (penalty, dropout), out of
-        its pipeline.
+    ``rows`` holds one :class:`StudyRow` per candidate, in the order of
+    :func:`candidates`.  ``best_row`` is the choice of the CV estimator with
+    the best ``best_score_``, and ``best_estimator`` its fitted pipeline,
+    refitted on all the data (None without a refit); ``one_se_row`` is that
+    CV estimator's one-standard-error choice.  ``cv_estimators`` holds the
+    fitted CV estimator of each (penalty, dropout) series, out of its pipeline.
     """
 
     dataset: Dataset
@@ -218,40 +197,16 @@ def study_groups(penalties=PENALTIES, dropouts=()):
 
 
 def make_cv_estimator(task, penalties, alphas, cv, random_state=0, dropout=0.0,
-                      n_jobs=None, *, selection="best", refit=True):  # fmt: skip
+                      n_jobs=None, *, refit=True):  # fmt: skip
     """Return the unfitted pipeline that cross-validates one group of penalties.
 
-    Parameters
-    ----------
-    task : {"classification", "regression"}
-        Which CV estimator to build.
-    penalties : tuple of str or None
-        Its penalties, all fitted with the solver settings of the first.
-    alphas : sequence of float
-        The strengths of its paths.
-    cv : int or cross-validation generator
-        The folds.
-    random_state : int, default=0
-        Seed of the weight initialisation (and of Adam's shuffling).
-    dropout : float, default=0.0
-        Dropout rate of the hidden units (Adam when above 0).
-    n_jobs : int, default=None
-        Number of paths fitted in parallel.
-    selection : {"best", "one_se"}, default="best"
-        How it chooses alpha.
-    refit : bool, default=True
-        Whether it refits its choice on all the data.
-
-    Returns
-    -------
-    estimator : Pipeline or TransformedTargetRegressor
-        ``StandardScaler`` followed by the CV estimator; for regression, fitted
-        to the target scaled to zero mean and unit variance (predictions are
-        mapped back).
+    ``StandardScaler`` then the CV estimator, with the solver settings of the
+    first penalty; for regression it is fitted to the standardized target
+    (and its predictions are mapped back).
     """
     params = dict(
-        alphas=alphas, penalties=penalties, cv=cv, selection=selection, refit=refit,
-        n_jobs=n_jobs, random_state=random_state, **mlp_params(penalties[0], dropout),
+        alphas=alphas, penalties=penalties, cv=cv, refit=refit, n_jobs=n_jobs,
+        random_state=random_state, **mlp_params(penalties[0], dropout),
     )  # fmt: skip
     if dropout > 0:
         params["dropout"] = dropout
@@ -276,32 +231,10 @@ def _rows_of(cv_estimator):
 
 
 def _fit_quietly(estimator, dataset):
-    """Fit ``estimator`` without convergence warnings, BLAS on one thread.
-
-    A fit that stops at ``max_iter`` is part of what the study measures, and
-    the matrices are small, so BLAS threads cost more than they save.
-    """
+    """Fit without convergence warnings, BLAS on one thread (see run_study)."""
     with warnings.catch_warnings(), blas_threads(1):
         warnings.simplefilter("ignore", ConvergenceWarning)
         return estimator.fit(dataset.X, dataset.y)
-
-
-def _one_se_choice(dataset, search, splits, random_state, n_jobs):
-    """The (penalty, alpha) a CV estimator with ``selection="one_se"`` chooses.
-
-    A CV estimator exposes the choice of its own ``selection`` only, so the
-    paths of the penalty ``search`` chose are fitted again by one with the
-    other rule (the same folds and seeds give the same scores), without a
-    refit.  Without a penalty there is no alpha to choose.
-    """
-    if search.penalty_ is None:
-        return None, 0.0
-    estimator = make_cv_estimator(
-        dataset.task, (search.penalty_,), search.alphas_, splits, random_state,
-        search.dropout, n_jobs, selection="one_se", refit=False,
-    )  # fmt: skip
-    one_se = final_mlp(_fit_quietly(estimator, dataset))
-    return one_se.penalty_, one_se.alpha_
 
 
 def run_study(
@@ -375,11 +308,12 @@ def run_study(
     # is the study's (the first group's when tied).
     best = max(fitted, key=lambda estimator: final_mlp(estimator).best_score_)
     search = final_mlp(best)
-    one_se = _one_se_choice(dataset, search, splits, random_state, n_jobs)
+    one_se_penalty, one_se_alpha, *_ = search.choice("one_se")  # without a fit
     return StudyResult(
         dataset, tuple(alphas), tuple(penalties), cv,
         [rows[key] for key in candidates(alphas, penalties, dropouts)],
         best_estimator=best if refit_best else None, dropouts=tuple(dropouts),
         best_row=rows[search.penalty_, search.alpha_, search.dropout],
-        one_se_row=rows[(*one_se, search.dropout)], cv_estimators=searches,
+        one_se_row=rows[one_se_penalty, one_se_alpha, search.dropout],
+        cv_estimators=searches,
     )  # fmt: skip

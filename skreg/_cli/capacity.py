@@ -30,16 +30,9 @@ SCORING = "neg_mean_squared_error"
 
 @dataclass(frozen=True)
 class PolynomialData:
-    """Noisy values of a known polynomial on [-1, 1].
+    """Noisy values ``y`` at inputs ``x`` of a known polynomial on [-1, 1].
 
-    Attributes
-    ----------
-    x, y : ndarray of shape (n_samples,)
-        The inputs, uniform on [-1, 1], and the noisy values.
-    coef : ndarray of shape (true_degree + 1,)
-        Coefficients of the true polynomial in the Chebyshev basis.
-    noise : float
-        Standard deviation of the Gaussian noise added to the values.
+    ``coef`` holds its Chebyshev coefficients, ``noise`` the noise's std.
     """
 
     x: np.ndarray
@@ -78,22 +71,10 @@ def make_polynomial_data(n_samples, true_degree, noise, random_state=0):
 class CapacityStudy:
     """Everything :func:`run_capacity` found.
 
-    Attributes
-    ----------
-    name : str
-        What the data are ("synthetic" or the CSV file).
-    x, y : ndarray of shape (n_samples,)
-        The input and the target.
-    feature, target : str
-        Their names.
-    curve : CapacityCurve
-        Training and validation scores (negated mean squared errors) for
-        every degree.
-    fits : dict of int to PolynomialCapacity
-        Polynomials fitted on all the data: the best degree, the one chosen
-        by the one-standard-error rule and the largest degree.
-    truth : PolynomialData or None
-        The true polynomial of synthetic data.
+    ``curve`` is the CapacityCurve of the scores (negated mean squared
+    errors); ``fits`` maps the best, the one-standard-error and the largest
+    degrees to their polynomials fitted on all the data; ``truth`` is the
+    PolynomialData of synthetic data (None for a CSV file, named ``name``).
     """
 
     name: str
@@ -153,28 +134,10 @@ def run_capacity(
     target="y",
     truth=None,
 ):
-    """Cross-validate polynomials of degree 0 to ``max_degree``.
+    """Cross-validate polynomials of degree 0 to ``max_degree`` on x and y.
 
-    Parameters
-    ----------
-    x, y : ndarray of shape (n_samples,)
-        The input and the target.
-    max_degree : int, default=DEFAULT_MAX_DEGREE
-        The largest degree tried.
-    cv : int, default=DEFAULT_CV
-        Number of shuffled cross-validation folds.
-    random_state : int, default=0
-        Seed of the shuffling of the folds.
-    n_jobs : int, default=None
-        Number of fits run in parallel.
-    name, feature, target : str
-        Names of the data, the input and the target (for the report).
-    truth : PolynomialData, default=None
-        The true polynomial of synthetic data.
-
-    Returns
-    -------
-    study : CapacityStudy
+    ``cv`` shuffled folds (seeded by ``random_state``), ``n_jobs`` fits in
+    parallel; the names and ``truth`` go to the :class:`CapacityStudy`.
     """
     X = np.asarray(x, dtype=float).reshape(-1, 1)
     curve = capacity_curve(

@@ -1,12 +1,7 @@
 """The report of the polynomial capacity study: its text, table and figures.
 
-Builds a :class:`~skreg._cli.report.Report` from a
-:class:`~skreg._cli.capacity.CapacityStudy`: the table of training and
-validation errors by degree (also printed by the command line), and three
-figures, each drawn by a ``draw_*`` function on an empty matplotlib Figure
-from a ``CapacityStudy``: both errors against the degree, the generalization
-gap, and the data with the chosen and the largest polynomials.  Nothing here
-prints.
+Training and validation errors by degree; each figure is drawn by a
+``draw_*`` function on an empty matplotlib Figure.  Nothing here prints.
 """
 
 import numpy as np
@@ -29,9 +24,8 @@ def _error(value, decimals):
 def _decimals(*columns):
     """Return one number of decimals for a whole table.
 
-    Three significant digits for its smallest non-zero entry, so that
-    "0.1250 ± 0.0372" lines up, where significant digits alone gave
-    "0.125 ± 0.03722".
+    Three significant digits for its smallest non-zero entry, so that the
+    numbers line up ("0.1250 ± 0.0372", not "0.125 ± 0.03722").
     """
     values = np.abs(np.concatenate([np.ravel(c) for c in columns]))
     values = values[np.isfinite(values) & (values > 0)]
@@ -84,23 +78,15 @@ COLUMN_LEGEND = (
 
 
 def _notes(study, degree):
-    curve = study.curve
-    notes = []
-    if degree == curve.best_param_:
-        notes.append("best")
-    if degree == curve.one_se_param_:
-        notes.append("one-SE")
-    if study.truth is not None and degree == study.truth.true_degree:
-        notes.append("true")
-    return ", ".join(notes)
+    """Which of the best, the one-SE and the true degrees ``degree`` is."""
+    noted = {"best": study.curve.best_param_, "one-SE": study.curve.one_se_param_}
+    if study.truth is not None:
+        noted["true"] = study.truth.true_degree
+    return ", ".join(note for note, value in noted.items() if value == degree)
 
 
 def capacity_table(study):
-    """Return the table of a capacity study: one row per degree.
-
-    Degree, training MSE, validation MSE and its std, generalization gap and
-    which degree is best, chosen by the one-standard-error rule, or true.
-    """
+    """Return the table of a capacity study: one row per degree, with notes."""
     curve = study.curve
     columns = (
         ("degree", True), ("train MSE", True), ("validation MSE", True),
@@ -124,21 +110,19 @@ def capacity_table(study):
     return Table(columns, rows)
 
 
-CSV_HEADER = [
-    "degree", "train_mse_mean", "train_mse_std", "validation_mse_mean",
-    "validation_mse_std", "generalization_gap", "note",
-]  # fmt: skip
-
-
-def capacity_csv_rows(study):
+def capacity_csv_records(study):
     """Return the rows of ``results.csv``: one per degree, raw numbers."""
     curve = study.curve
-    columns = (
-        study.degrees, study.train_error, curve.train_scores_std,
-        study.validation_error, curve.validation_scores_std, curve.gap,
-        [_notes(study, degree) for degree in study.degrees],
-    )  # fmt: skip
-    return [list(row) for row in zip(*columns, strict=True)]
+    columns = {
+        "degree": study.degrees, "train_mse_mean": study.train_error,
+        "train_mse_std": curve.train_scores_std,
+        "validation_mse_mean": study.validation_error,
+        "validation_mse_std": curve.validation_scores_std,
+        "generalization_gap": curve.gap,
+        "note": [_notes(study, degree) for degree in study.degrees],
+    }  # fmt: skip
+    rows = zip(*columns.values(), strict=True)
+    return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
 # --------------------------------------------------------------- figures
@@ -232,14 +216,14 @@ def capacity_figures(study):
     ]  # fmt: skip
 
 
-def capacity_report(study, extra_lines=()):
-    """Return the report of a capacity study; ``extra_lines`` end its summary."""
-    summary = describe_settings(study) + describe_choice(study)
+def capacity_report(study, run_time):
+    """Return the report of a capacity study that took ``run_time`` (as printed)."""
     return Report(
         f"skreg capacity study: {study.name}",
-        [*summary, COLUMN_LEGEND, *extra_lines],
+        describe_settings(study),
+        [*describe_choice(study), COLUMN_LEGEND],
         capacity_table(study),
-        CSV_HEADER,
-        capacity_csv_rows(study),
+        capacity_csv_records(study),
         capacity_figures(study),
+        run_time,
     )

@@ -10,23 +10,18 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.datasets import (
-    load_breast_cancer,
-    load_diabetes,
-    load_digits,
-    load_iris,
-    load_wine,
-)
+from sklearn import datasets
 
 TASKS = ("classification", "regression")
 
-# Datasets shipped inside scikit-learn (no download), with their task.
+# Datasets shipped inside scikit-learn (no download, sklearn.datasets.load_*),
+# with their task.
 BUILTIN_DATASETS = {
-    "digits": (load_digits, "classification"),
-    "breast_cancer": (load_breast_cancer, "classification"),
-    "iris": (load_iris, "classification"),
-    "wine": (load_wine, "classification"),
-    "diabetes": (load_diabetes, "regression"),
+    "digits": "classification",
+    "breast_cancer": "classification",
+    "iris": "classification",
+    "wine": "classification",
+    "diabetes": "regression",
 }
 
 # The magnitude check leaves room for errors of predictions up to this many
@@ -46,22 +41,10 @@ class DataError(ValueError):
 
 @dataclass(frozen=True)
 class Dataset:
-    """A supervised dataset and what to do with it.
+    """A supervised dataset (a bundled one or a CSV file) and its task.
 
-    Attributes
-    ----------
-    name : str
-        Name of the dataset (a built-in name or the CSV file name).
-    X : ndarray of shape (n_samples, n_features)
-        The features, as floats.
-    y : ndarray of shape (n_samples,)
-        The target: class labels or floats.
-    task : {"classification", "regression"}
-        What the target is.
-    feature_names : tuple of str
-        Name of every column of ``X``.
-    target_name : str, default="target"
-        Name of the target column.
+    ``X`` holds the features as floats, ``y`` class labels or floats; ``task``
+    is one of :data:`TASKS`.
     """
 
     name: str
@@ -91,9 +74,9 @@ class Dataset:
 
 def load_builtin(name):
     """Return the dataset ``name`` of :data:`BUILTIN_DATASETS`."""
-    load, task = BUILTIN_DATASETS[name]
-    bunch = load()
+    bunch = getattr(datasets, f"load_{name}")()
     names = tuple(bunch.feature_names)
+    task = BUILTIN_DATASETS[name]
     return Dataset(name, bunch.data.astype(float), bunch.target, task, names)
 
 
@@ -106,18 +89,10 @@ def _listed(names):
 # ------------------------------------------------------------------ CSV
 @dataclass(frozen=True)
 class CsvTable:
-    """The fields of a CSV file with a header row.
+    """The fields of a CSV file with a header row, stripped of spaces.
 
-    Attributes
-    ----------
-    path : str
-        The file, as given (for error messages).
-    header : list of str
-        The column names, stripped of surrounding spaces.
-    rows : list of list of str
-        The data rows (blank lines skipped), each with one field per column.
-    line_numbers : list of int
-        The line of the file where each row is.
+    Blank lines are skipped; ``line_numbers`` (the line of each row) and
+    ``path`` (as given) locate the errors.
     """
 
     path: str
@@ -210,11 +185,10 @@ def _parse_number(text):
 
 
 def infer_task(values):
-    """Guess whether the fields ``values`` of a target are class labels.
+    """Return the task of a target's fields: "classification" for class labels.
 
-    "classification" when some value is not a number, or when all are
-    integers with at most :data:`MAX_INFERRED_CLASSES` distinct values, fewer
-    than half the number of rows; "regression" otherwise.
+    Labels are fields that are not all numbers, or integers with few distinct
+    values (see :data:`MAX_INFERRED_CLASSES`).
     """
     numbers = [_parse_number(value) for value in values]
     if any(number is None for number in numbers):
@@ -238,20 +212,10 @@ def _target(table, index, task):
 
 
 def load_csv(path, target, task=None):
-    """Read a dataset from a CSV file: one target column, numeric features.
+    """Return the Dataset of a CSV file: column ``target``, numeric features.
 
-    Parameters
-    ----------
-    path : str or path-like
-        Comma-separated file with a header row of column names.
-    target : str
-        Name of the target column; every other column is a feature.
-    task : {"classification", "regression"} or None, default=None
-        What the target is; None guesses it with :func:`infer_task`.
-
-    Returns
-    -------
-    dataset : Dataset
+    Every other column is a feature; ``task`` None is guessed by
+    :func:`infer_task`.
     """
     table = read_csv(path)
     index = table.column_index(target, "--target")
@@ -266,24 +230,9 @@ def load_csv(path, target, task=None):
 
 
 def load_csv_pair(path, feature, target):
-    """Read one input column and one target column of a CSV file.
+    """Return the columns ``feature`` and ``target`` of a CSV file, and the name.
 
-    Parameters
-    ----------
-    path : str or path-like
-        Comma-separated file with a header row of column names.
-    feature : str or None
-        Name of the input column; None takes the only column other than
-        ``target`` (an error when there are more).
-    target : str
-        Name of the target column.
-
-    Returns
-    -------
-    x, y : ndarray of shape (n_samples,)
-        The two columns as floats.
-    feature : str
-        Name of the input column.
+    ``feature`` None takes the only column besides ``target``, if there is one.
     """
     table = read_csv(path)
     y_index = table.column_index(target, "--target")
@@ -302,11 +251,7 @@ def load_csv_pair(path, feature, target):
 
 
 def check_folds(dataset, cv):
-    """Raise :class:`DataError` when ``dataset`` is too small for ``cv`` folds.
-
-    A classification also needs two classes, each of at least ``cv`` samples
-    for the stratified folds.
-    """
+    """Raise DataError for too few rows, or classes, for ``cv`` (stratified) folds."""
     n_samples = dataset.X.shape[0]
     if n_samples < 2 * cv:
         raise DataError(
@@ -331,13 +276,11 @@ def check_folds(dataset, cv):
 
 
 def _standardizable(values):
-    """Whether every fold of ``values`` can be standardized in float64.
+    """Whether ``values`` can be standardized in float64, on any subset of rows.
 
-    StandardScaler sums a fold's values and the squares of their deviations
-    from the fold's mean; a deviation is at most the range of the whole
-    column, so when ``n_samples * range**2`` is finite (with some headroom for
-    the errors of predictions, which are squared too) no fold overflows,
-    whereas standardizing all the rows at once could pass and a fold fail.
+    The squared deviations from a subset's mean sum to at most
+    ``n_samples * range**2``; that is kept finite, with headroom for the
+    squared errors of predictions.
     """
     values = np.asarray(values, dtype=np.float64)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -348,11 +291,7 @@ def _standardizable(values):
 
 
 def check_magnitude(name, columns):
-    """Raise :class:`DataError` naming the ``columns`` too large to standardize.
-
-    ``columns`` maps the name of each column to check to its values; ``name``
-    says what the data are (the CSV file), for the message.
-    """
+    """Raise DataError naming the ``columns`` (name: values) too large to scale."""
     bad = [column for column, values in columns.items() if not _standardizable(values)]
     if not bad:
         return
@@ -369,10 +308,9 @@ def check_magnitude(name, columns):
 
 
 def check_scale(dataset):
-    """Raise :class:`DataError` when ``dataset`` cannot be standardized.
+    """Raise DataError when the features (or a regression's target) would overflow.
 
-    The study standardizes the features, and the target of a regression,
-    within every fold; values too large in magnitude overflow to NaN there.
+    The study standardizes them; values too large in magnitude become NaN.
     """
     columns = dict(zip(dataset.feature_names, dataset.X.T, strict=True))
     if dataset.task == "regression":

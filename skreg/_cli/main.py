@@ -24,16 +24,8 @@ from . import capacity_report
 from . import data as cli_data
 from . import report as report_files
 from . import study as penalty_study
+from . import study_report as penalty_report
 from .data import DataError
-from .study_report import (
-    COLUMN_LEGEND,
-    describe_choices,
-    describe_settings,
-    penalty_name,
-    series_name,
-    study_report,
-)
-from .study_report import FIGURE_NAMES as STUDY_FIGURES
 
 _TOP_LEVEL_FLAGS = ("-h", "--help", "--version")
 STUDY_OUT = "skreg-report"
@@ -54,8 +46,8 @@ class _Parser(argparse.ArgumentParser):
 class _TopParser(_Parser):
     """The ``skreg`` parser, whose help goes on with the default command's.
 
-    Without a subcommand the arguments go to ``study``, and an unknown option
-    is reported against ``skreg --help``: that help must list them.
+    An unknown option of ``study`` run without its name is reported against
+    ``skreg --help``, so that help must list them.
     """
 
     default_parser = None  # the subcommand run without one
@@ -76,8 +68,7 @@ class _TopParser(_Parser):
 def _checked(convert, accepts, requirement, name):
     """Return an argparse type: ``convert`` the text, refuse what ``accepts`` not.
 
-    The error says "must be ``requirement``"; ``name`` is the type's name in
-    argparse's own messages, e.g. "argument --n-jobs: invalid int value: 'x'".
+    ``name`` is the type's name in argparse's own messages ("invalid int value").
     """
 
     def parse(text):
@@ -111,7 +102,9 @@ def _alphas(text):
     return tuple(sorted(set(values)))
 
 
-_PENALTY_NAMES = {penalty_name(penalty): penalty for penalty in penalty_study.PENALTIES}
+_PENALTY_NAMES = {
+    penalty_report.penalty_name(penalty): penalty for penalty in penalty_study.PENALTIES
+}
 
 
 def _penalties(text):
@@ -328,16 +321,14 @@ def _duration(seconds):
 
 
 class _Progress:
-    """Prints a line per finished candidate of the study, with elapsed time and ETA.
-
-    ``grid`` holds the study's (penalty, alpha, dropout) candidates.
-    """
+    """Prints a line per finished candidate of ``grid``, with elapsed time and ETA."""
 
     def __init__(self, stream, grid, metric):
         self.stream = stream
         self.total = len(grid)
         self.metric = metric
-        self.name_width = max([11, *(len(series_name(p, d)) for p, _, d in grid)])
+        names = [penalty_report.series_name(p, d) for p, _, d in grid]
+        self.name_width = max([11, *map(len, names)])
         self.done = 0
         self.start = time.perf_counter()
 
@@ -350,7 +341,7 @@ class _Progress:
         elapsed = self.elapsed()
         eta = elapsed / self.done * (self.total - self.done)
         alpha = "" if row.penalty is None else f"alpha={row.alpha:g}"
-        name = series_name(row.penalty, row.dropout)
+        name = penalty_report.series_name(row.penalty, row.dropout)
         width = len(str(self.total))
         print(
             f"[{self.done:>{width}}/{self.total}] {name:<{self.name_width}} "
@@ -379,10 +370,8 @@ def _failure_as_usage_error(what):
 def _prepare_folder(path, input_file, figure_names):
     """Check and create the report folder now, so a bad --out fails before the work.
 
-    Refuses a folder where a report file (``figure_names``, the CSV table or
-    the page) would replace the ``input_file`` (None: none), one that cannot
-    be created and one where a file cannot be written.  Returns whether a
-    report is already there (the new one replaces it).
+    Refuses a folder that cannot be created or written to, or where a report
+    file would replace the ``input_file``; returns whether a report is there.
     """
     names = (*figure_names, report_files.CSV_NAME, report_files.HTML_NAME)
     reports = [os.path.join(path, name) for name in names]
@@ -394,7 +383,17 @@ def _prepare_folder(path, input_file, figure_names):
         )
     with _failure_as_usage_error(f"--out: cannot create the folder '{path}'"):
         os.makedirs(path, exist_ok=True)
-    _check_writable(path, reports)
+    # A file is created and removed: the permission bits alone do not tell what
+    # the user can write (root ignores them; a read-only file system does not
+    # show in them).
+    with _failure_as_usage_error(f"--out: cannot write in the folder '{path}'"):
+        with tempfile.NamedTemporaryFile(prefix=".skreg-", dir=path):
+            pass
+    for report in reports:
+        if os.path.isdir(report):
+            raise _UsageError(f"--out: cannot replace '{report}': it is a folder")
+        if os.path.exists(report) and not os.access(report, os.W_OK):
+            raise _UsageError(f"--out: cannot replace '{report}': it is not writable")
     return any(os.path.exists(report) for report in reports)
 
 
@@ -406,54 +405,29 @@ def _same_file(path, other):
         return False
 
 
-def _check_writable(path, reports):
-    """Raise _UsageError unless the files ``reports`` can be written in ``path``.
+def _finish(args, out, err, report, replacing):
+    """Print the report's table and conclusions, write it and say where.
 
-    A file is created and removed: the permission bits alone do not say what
-    the user can write (root ignores them, read-only file systems do not
-    show in them).
+    Without matplotlib the last line (on ``err``, even with ``--quiet``) says
+    that the report has no figures and how to get them.
     """
-    with _failure_as_usage_error(f"--out: cannot write in the folder '{path}'"):
-        with tempfile.NamedTemporaryFile(prefix=".skreg-", dir=path):
-            pass
-    for report in reports:
-        if os.path.isdir(report):
-            problem = "it is a folder"
-        elif os.path.exists(report) and not os.access(report, os.W_OK):
-            problem = "it is not writable"
-        else:
-            continue
-        raise _UsageError(f"--out: cannot replace '{report}': {problem}")
-
-
-def _finish(args, out, err, make_report, conclusions, seconds, replacing):
-    """Print the table and ``conclusions``, write the report and say where.
-
-    ``make_report(extra_lines)`` builds the report, whose table is the one
-    printed and whose run time is the one said.  Without matplotlib the last
-    line (on ``err``, even with ``--quiet``) says that the report has no
-    figures and how to get them.
-    """
-    run_time = _duration(seconds)
-    report = make_report([f"run time: {run_time}"])
     print(_printable(report.table.to_text(), out), file=out, flush=True)
-    _say(args, out, "", *conclusions)
+    _say(args, out, "", *report.conclusions)
     replaced = " (replacing the report that was there)" if replacing else ""
     _say(args, err, f"writing the report to {args.out}/{replaced}")
     with _failure_as_usage_error(f"cannot write the report to '{args.out}'"):
         written = report_files.write_report(report, args.out)
     files = f"{len(written.figures)} figures, {written.csv.name}"
-    _say(args, out, f"report: {written.html} ({files})", f"finished in {run_time}")
+    _say(
+        args, out, f"report: {written.html} ({files})", f"finished in {report.run_time}"
+    )
     if not written.has_matplotlib:
         print(f"skreg: {report_files.NO_MATPLOTLIB}", file=err, flush=True)
     return 0
 
 
 def _csv_target(args, extra_options):
-    """Refuse options that need --csv without it, and --csv without --target.
-
-    ``extra_options`` maps the options that go with --csv to their values.
-    """
+    """Refuse ``extra_options`` (name: value) without --csv, --csv without --target."""
     if args.csv is None:
         if any(value is not None for value in extra_options.values()):
             raise _UsageError(f"{' and '.join(extra_options)} go with --csv FILE")
@@ -490,8 +464,10 @@ def _run_study(args, out, err):
     # problem of the data makes a fit raise one, so one that does is a bug
     # and shows its traceback.
     cli_data.check_scale(dataset)
-    replacing = _prepare_folder(args.out, args.csv, STUDY_FIGURES)
-    settings = describe_settings(dataset, alphas, args.penalties, cv, dropouts)
+    replacing = _prepare_folder(args.out, args.csv, penalty_report.FIGURE_NAMES)
+    settings = penalty_report.describe_settings(
+        dataset, alphas, args.penalties, cv, dropouts
+    )
     _say(args, out, *settings, "")
     grid = penalty_study.candidates(alphas, args.penalties, dropouts)
     progress = _Progress(err, grid, dataset.metric)
@@ -500,10 +476,8 @@ def _run_study(args, out, err):
         n_jobs=args.n_jobs, random_state=args.random_state, refit_best=True,
         on_row=None if args.quiet else progress,
     )  # fmt: skip
-    return _finish(
-        args, out, err, lambda lines: study_report(result, lines),
-        [*describe_choices(result), COLUMN_LEGEND], progress.elapsed(), replacing,
-    )  # fmt: skip
+    report = penalty_report.study_report(result, _duration(progress.elapsed()))
+    return _finish(args, out, err, report, replacing)
 
 
 # -------------------------------------------------------------- capacity
@@ -565,31 +539,19 @@ def _run_capacity(args, out, err):
         x, y, max_degree=max_degree, cv=cv, random_state=args.random_state,
         n_jobs=args.n_jobs, **names,
     )  # fmt: skip
-    _say(args, out, *capacity_report.describe_settings(study), "")
-    return _finish(
-        args, out, err, lambda lines: capacity_report.capacity_report(study, lines),
-        [*capacity_report.describe_choice(study), capacity_report.COLUMN_LEGEND],
-        time.perf_counter() - start, replacing,
-    )  # fmt: skip
+    run_time = _duration(time.perf_counter() - start)
+    report = capacity_report.capacity_report(study, run_time)
+    _say(args, out, *report.settings, "")
+    return _finish(args, out, err, report, replacing)
 
 
 # ------------------------------------------------------------------ main
 def main(argv=None):
-    """Run the ``skreg`` command line.
+    """Run the ``skreg`` command line on ``argv`` (``sys.argv[1:]`` when None).
 
-    Parameters
-    ----------
-    argv : list of str, default=None
-        The arguments; ``sys.argv[1:]`` when None.  Without a subcommand the
-        arguments go to ``study``.
-
-    Returns
-    -------
-    status : int
-        The exit status: 0 on success, 2 for bad data or options that do not
-        go together (one line on the standard error), 1 when the output pipe
-        closes early, 130 when interrupted (argument errors exit with status
-        2 directly).
+    Returns the exit status: 0 on success, 2 for bad data or options that do
+    not go together (one line on the standard error; argument errors exit with
+    2 directly), 1 when the output pipe closes early, 130 when interrupted.
     """
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(_with_default_command(argv))

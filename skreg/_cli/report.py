@@ -1,12 +1,10 @@
 """Report folders of the command line: PNG figures, a CSV table, report.html.
 
-A report is a table, a few lines of text and figures drawn by functions of a
-matplotlib :class:`~matplotlib.figure.Figure`.  :func:`write_report` saves
-every figure as a PNG file, the raw numbers as ``results.csv`` and a
-self-contained ``report.html`` that shows the text, the table and the figures
-(embedded as base64 data URIs, so the page can be moved or mailed alone).
-Figures are drawn without pyplot (no global state, no display needed).  When
-matplotlib is not installed the report has no figures.  Nothing here prints.
+:func:`write_report` saves every figure as a PNG file, the raw numbers as
+``results.csv`` and a self-contained ``report.html`` with the text, the table
+and the figures (as base64 data URIs, so the page can be moved or mailed
+alone).  Figures are drawn without pyplot (no global state, no display);
+without matplotlib the report has none.  Nothing here prints.
 """
 
 import base64
@@ -43,12 +41,7 @@ figcaption { color: #555; }
 class Table:
     """A table of text cells, shown in the terminal and in the HTML page.
 
-    Attributes
-    ----------
-    columns : tuple of tuple (str, bool)
-        The title of each column and whether its cells are right-aligned.
-    rows : tuple of tuple of str
-        The cells, one tuple per row.
+    ``columns`` holds (title, right-aligned) pairs, ``rows`` tuples of cells.
     """
 
     columns: tuple
@@ -93,16 +86,8 @@ class Table:
 class FigureSpec:
     """One figure of a report: ``draw(figure, study)`` on an empty Figure.
 
-    Attributes
-    ----------
-    filename, caption : str
-        Name of the PNG file, e.g. ``"score_vs_alpha.png"``, and what it shows.
-    draw : callable
-        Draws on a matplotlib Figure the results ``study``.
-    study : object
-        What the figure shows the results of.
-    size : tuple of float, default=(7.0, 4.5)
-        Width and height in inches.
+    Saved as ``filename`` (e.g. ``"score_vs_alpha.png"``) under ``caption``;
+    ``size`` is in inches.
     """
 
     filename: str
@@ -116,26 +101,20 @@ class FigureSpec:
 class Report:
     """The contents of a report folder.
 
-    Attributes
-    ----------
-    title : str
-        Title of the page.
-    summary : list of str
-        Lines of text shown above the table.
-    table : Table
-        The results, also printed by the command line.
-    csv_header, csv_rows : list
-        The column names and the rows (raw numbers) of ``results.csv``.
-    figures : list of FigureSpec
-        The figures, in the order shown.
+    The page shows ``title``; the lines of ``settings`` (what was run, which
+    the command line prints before the table), of ``conclusions`` (what was
+    found, printed after it) and the ``run_time``; ``table`` (the one printed)
+    and ``figures`` (FigureSpecs, in order).  ``results.csv`` holds the raw
+    numbers of ``csv_records``, one dict (column name: value) per row.
     """
 
     title: str
-    summary: list
+    settings: list
+    conclusions: list
     table: Table
-    csv_header: list
-    csv_rows: list
+    csv_records: list
     figures: list
+    run_time: str
 
 
 @dataclass(frozen=True)
@@ -155,22 +134,29 @@ def finish_axes(ax, **properties):
     ax.legend(fontsize="small")
 
 
-def render_png(spec, Figure):
-    """Return the PNG bytes of the figure of ``spec``, drawn on a ``Figure``."""
-    figure = Figure(figsize=spec.size)  # no layout engine: it doubles the time
-    spec.draw(figure, spec.study)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=FIGURE_DPI)
-    return buffer.getvalue()
+def _render_pngs(figures):
+    """Return the PNG bytes of each FigureSpec by file name; None without matplotlib."""
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:  # the report goes without figures
+        return None
+    pngs = {}
+    for spec in figures:
+        figure = Figure(figsize=spec.size)  # no layout engine: it doubles the time
+        spec.draw(figure, spec.study)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=FIGURE_DPI)
+        pngs[spec.filename] = buffer.getvalue()
+    return pngs
 
 
-def _figure_html(filename, caption, png):
+def _figure_html(spec, png):
     data = base64.b64encode(png).decode("ascii")
-    name = html.escape(filename)
+    name = html.escape(spec.filename)
     return (
         f'<figure id="{name}">\n'
         f'<img alt="{name}" src="data:image/png;base64,{data}">\n'
-        f'<figcaption><a href="{name}">{name}</a>: {html.escape(caption)}'
+        f'<figcaption><a href="{name}">{name}</a>: {html.escape(spec.caption)}'
         "</figcaption>\n</figure>"
     )
 
@@ -182,14 +168,12 @@ def render_html(report, pngs):
     when matplotlib is missing (the page says so instead).
     """
     title = html.escape(report.title)
-    summary = "\n".join(f"<p>{html.escape(line)}</p>" for line in report.summary)
+    lines = [*report.settings, *report.conclusions, f"run time: {report.run_time}"]
+    summary = "\n".join(f"<p>{html.escape(line)}</p>" for line in lines)
     if pngs is None:
         figures = [f"<p><em>{html.escape(NO_MATPLOTLIB)}</em></p>"]
     else:
-        figures = [
-            _figure_html(spec.filename, spec.caption, pngs[spec.filename])
-            for spec in report.figures
-        ]
+        figures = [_figure_html(spec, pngs[spec.filename]) for spec in report.figures]
     return "\n".join([
         "<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
         f"<title>{title}</title>", f"<style>{_STYLE}</style>", "</head>", "<body>",
@@ -200,44 +184,21 @@ def render_html(report, pngs):
 
 
 def write_report(report, out_dir):
-    """Write a report folder: the PNG figures, ``results.csv``, ``report.html``.
+    """Write ``report`` to the PNG figures, ``results.csv`` and ``report.html``.
 
-    Parameters
-    ----------
-    report : Report
-        The contents.
-    out_dir : path-like
-        The folder, created if needed; files of the same names are replaced.
-
-    Returns
-    -------
-    written : WrittenReport
-        The paths written.
-
-    Raises
-    ------
-    OSError
-        When the folder or a file cannot be written.
+    ``out_dir`` is created if needed and files of the same names are replaced;
+    returns the :class:`WrittenReport`, raises OSError when writing fails.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    try:
-        from matplotlib.figure import Figure
-    except ImportError:  # the report goes without figures
-        Figure = None
-    pngs = None
-    if Figure is not None:
-        pngs = {spec.filename: render_png(spec, Figure) for spec in report.figures}
-        for filename, png in pngs.items():
-            (out_dir / filename).write_bytes(png)
+    pngs = _render_pngs(report.figures)
+    for filename, png in (pngs or {}).items():
+        (out_dir / filename).write_bytes(png)
     with open(out_dir / CSV_NAME, "w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file)
-        writer.writerow(report.csv_header)
-        writer.writerows(report.csv_rows)
+        writer = csv.DictWriter(file, fieldnames=list(report.csv_records[0]))
+        writer.writeheader()
+        writer.writerows(report.csv_records)
     (out_dir / HTML_NAME).write_text(render_html(report, pngs), encoding="utf-8")
-    return WrittenReport(
-        out_dir / HTML_NAME,
-        out_dir / CSV_NAME,
-        [out_dir / name for name in pngs or ()],
-        Figure is not None,
-    )
+    figures = [out_dir / name for name in pngs or ()]
+    html_path, csv_path = out_dir / HTML_NAME, out_dir / CSV_NAME
+    return WrittenReport(html_path, csv_path, figures, pngs is not None)

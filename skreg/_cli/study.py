@@ -64,11 +64,10 @@ DROPOUT_PENALTIES = (None, "l2")
 
 
 def mlp_params(penalty, dropout=0.0):
-    """Return the keyword arguments of the MLP for ``penalty`` and ``dropout``.
+    """Return the MLP's network and solver settings for ``penalty`` and ``dropout``.
 
-    The network and its solver's settings: Adam for any dropout rate above 0
-    and for the penalties L-BFGS does not apply; all but ``penalty``,
-    ``alpha``, ``dropout`` and ``random_state``.
+    Adam for any dropout rate above 0 and for the penalties L-BFGS does not
+    apply, L-BFGS otherwise.
     """
     adam = dropout > 0 or not solver_supports("lbfgs", make_penalty(penalty))
     return {**NETWORK_PARAMS, **(ADAM_PARAMS if adam else LBFGS_PARAMS)}
@@ -184,10 +183,9 @@ class StudyResult:
 def study_groups(penalties=PENALTIES, dropouts=()):
     """Return the CV estimators of a study, as (penalties, dropout) pairs.
 
-    The penalties L-BFGS fits, those that need Adam (l0, group_lasso), then
-    for each dropout rate the :func:`dropout_penalties`; empty groups are left
-    out.  The penalties of a group share the solver settings of
-    :func:`mlp_params`.
+    The penalties L-BFGS fits, those that need Adam, then the
+    :func:`dropout_penalties` once per rate: the penalties of a group share
+    the settings of :func:`mlp_params`.  Empty groups are left out.
     """
     lbfgs = tuple(p for p in penalties if mlp_params(p)["solver"] == "lbfgs")
     adam = tuple(p for p in penalties if mlp_params(p)["solver"] != "lbfgs")

@@ -1,11 +1,6 @@
-"""The report of the penalty study: its text, table and figures.
+"""The report of the penalty study: its text, ranked table and figures.
 
-Builds a :class:`~skreg._cli.report.Report` from a
-:class:`~skreg._cli.study.StudyResult`: the ranked table (also printed by the
-command line), the raw numbers and five figures, each drawn by a ``draw_*``
-function on an empty matplotlib Figure: score against alpha per penalty (by
-the CV estimators' ``plot``), the generalization gap, the fraction of zero
-weights, the score against the zero weights, the best model's loss curves.
+Each figure is drawn by a ``draw_*`` function on an empty matplotlib Figure.
 With dropout candidates the table and ``results.csv`` get a ``dropout``
 column and each (penalty, dropout rate) pair is a series of its own, e.g.
 ``"l2+dropout 0.5"``.  Nothing here prints.
@@ -123,11 +118,7 @@ def _choice_text(row, metric):
 
 
 def describe_choices(result):
-    """Return the lines on the best and the one-standard-error candidates.
-
-    Both are the CV estimators' choices (see
-    :class:`~skreg._cli.study.StudyResult`).
-    """
+    """Return the lines on the best and the one-standard-error candidates."""
     best, one_se = result.best_row, result.one_se_row
     metric = result.dataset.metric
     return [
@@ -139,12 +130,7 @@ def describe_choices(result):
 
 
 def study_table(result):
-    """Return the ranked table of a study: one row per candidate, best first.
-
-    Rank, penalty, alpha, dropout rate ("-" for none; only when the study has
-    dropout candidates), CV score and its std, training score, generalization
-    gap, fraction of zero weights and mean fit time per fit.
-    """
+    """Return the ranked table of a study: one row per candidate, best first."""
     dropout = [("dropout", True)] if result.dropouts else []
     columns = (
         ("rank", True), ("penalty", False), ("alpha", True), *dropout,
@@ -168,25 +154,15 @@ def study_table(result):
     return Table(columns, rows)
 
 
-CSV_HEADER = [
-    "rank", "penalty", "alpha", "metric", "cv_score_mean", "cv_score_std",
-    "train_score_mean", "generalization_gap", "zero_fraction", "fit_time_s",
-]  # fmt: skip
-
-
-def study_csv_header(result):
-    """Return the header of ``results.csv``: "dropout" after "alpha" if any."""
-    dropout = ["dropout"] if result.dropouts else []
-    return [*CSV_HEADER[:3], *dropout, *CSV_HEADER[3:]]
-
-
-def study_csv_rows(result):
+def study_csv_records(result):
     """Return the rows of ``results.csv``: the ranked candidates, raw numbers."""
     return [
-        [rank, penalty_name(row.penalty), row.alpha,
-         *([row.dropout] if result.dropouts else []), result.dataset.metric,
-         row.test_mean, row.test_std, row.train_mean, row.gap, row.zero_fraction,
-         row.fit_time]
+        {"rank": rank, "penalty": penalty_name(row.penalty), "alpha": row.alpha,
+         **({"dropout": row.dropout} if result.dropouts else {}),
+         "metric": result.dataset.metric, "cv_score_mean": row.test_mean,
+         "cv_score_std": row.test_std, "train_score_mean": row.train_mean,
+         "generalization_gap": row.gap, "zero_fraction": row.zero_fraction,
+         "fit_time_s": row.fit_time}
         for rank, row in enumerate(result.ranked, 1)
     ]  # fmt: skip
 
@@ -232,9 +208,8 @@ def _draw_score_panel(ax, result, penalty, dropout):
 def draw_scores(figure, result):
     """Validation and training score against alpha, one panel per series.
 
-    A series is a penalty, or a penalty with a dropout rate; its CV
-    estimator's ``plot`` draws it, the unpenalized model with the same
-    dropout rate is a horizontal line, and the best candidate has a star.
+    Each drawn by its CV estimator's ``plot``, with the unpenalized model of
+    the same dropout rate as a horizontal line and a star on the best.
     """
     panels = _score_panels(result)
     ncols = min(len(panels), 3)
@@ -265,9 +240,8 @@ def _sparse_series(result):
 def draw_trade_off(figure, result):
     """CV score against the fraction of zero weights, for the sparse penalties.
 
-    Each line runs along alpha (annotated); the unpenalized model is a
-    horizontal line.  How many weights can go before the score drops is the
-    trade-off a sparse penalty offers.
+    How many weights can go before the score drops is the trade-off a sparse
+    penalty offers; each line runs along alpha (annotated).
     """
     ax = figure.subplots()
     for (penalty, dropout), rows in _sparse_series(result).items():
@@ -291,11 +265,9 @@ def draw_trade_off(figure, result):
 
 
 def _draw_per_penalty(ax, result, attribute, **labels):
-    """One line per series against alpha; no penalty is a gray horizontal line.
-
-    The series with dropout are dashed with triangles, one color per rate
-    (C0-C4 are the penalties', C7 gray).
-    """
+    """One line per series against alpha; no penalty is a gray horizontal line."""
+    # Dropout series: dashed, triangles, one color per rate (C0-C4 are the
+    # penalties', C7 the gray of no penalty).
     rates = sorted(result.dropouts)
     for (penalty, dropout), rows in _series(result).items():
         values = [getattr(row, attribute) for row in rows]
@@ -331,9 +303,8 @@ def draw_sparsity(figure, result):
 def draw_loss_curves(figure, result):
     """Objective, data term and penalty term of the refitted best model.
 
-    The CV estimator refits along its path of alphas, each fit warm-started
-    from the one before, and the curves run on across the fits: a vertical
-    line marks where the fit at the chosen alpha starts.
+    The refit runs along the path of alphas, each fit warm-started from the
+    one before, so a line marks where the fit at the chosen alpha starts.
     """
     mlp = penalty_study.final_mlp(result.best_estimator)
     ax = figure.subplots()
@@ -401,16 +372,17 @@ def study_figures(result):
     return figures
 
 
-def study_report(result, extra_lines=()):
-    """Return the report of a study; ``extra_lines`` end its summary."""
-    summary = describe_settings(
+def study_report(result, run_time):
+    """Return the report of a study that took ``run_time`` (as printed)."""
+    settings = describe_settings(
         result.dataset, result.alphas, result.penalties, result.cv, result.dropouts
     )
     return Report(
         f"skreg penalty study: {result.dataset.name}",
-        [*summary, *describe_choices(result), COLUMN_LEGEND, *extra_lines],
+        settings,
+        [*describe_choices(result), COLUMN_LEGEND],
         study_table(result),
-        study_csv_header(result),
-        study_csv_rows(result),
+        study_csv_records(result),
         study_figures(result),
+        run_time,
     )

@@ -1,10 +1,8 @@
 """The polynomial capacity study behind ``python -m skreg capacity``.
 
-Polynomials of every degree from 0 to ``max_degree`` are cross-validated on
-one input and one target (noisy values of a known polynomial, or two columns
-of a CSV file); training error keeps falling with the degree while validation
-error eventually rises, and the degree is chosen on the validation error, by
-the best score and by the one-standard-error rule
+Polynomials of degree 0 to ``max_degree`` are cross-validated on one input and
+one target (noisy values of a known polynomial, or two columns of a CSV file),
+and the degree is chosen by the best score and by the one-standard-error rule
 (docs/capacity_and_model_selection.rst).  Nothing here prints.
 """
 

@@ -1,10 +1,7 @@
 """Command line: ``python -m skreg [study|capacity] [options]`` (or ``skreg``).
 
-``study`` (the default) cross-validates every penalty and alpha of a
-regularized MLP on a bundled dataset or a CSV file (:mod:`skreg._cli.study`);
-``capacity`` the degree of polynomials (:mod:`skreg._cli.capacity`).  Each
-prints a table and writes a report folder with figures and report.html.
-
+``study`` (the default, :mod:`skreg._cli.study`) and ``capacity``
+(:mod:`skreg._cli.capacity`) each print a table and write a report folder.
 This module is the only one that talks to the terminal: results go to the
 standard output, progress and errors to the standard error.  Errors in the
 arguments or the data are one line and exit with status 2.

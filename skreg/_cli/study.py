@@ -1,25 +1,20 @@
 """The penalty study behind ``python -m skreg study``.
 
 A cross-validated grid search over the penalty and ``alpha`` of a regularized
-MLP on one dataset, run by the CV estimators
-(:class:`~skreg.RegularizedMLPClassifierCV`,
-:class:`~skreg.RegularizedMLPRegressorCV`), one per group of penalties that
-share solver settings, whose paths fit each fold along the alphas with warm
-starts.  The study has no model selection of its own: its rows are their
-``cv_results_``, its best candidate is their choice and refit, its
+MLP on one dataset, run by the CV estimators, one per group of penalties that
+share solver settings.  The study has no model selection of its own: its rows
+are their ``cv_results_``, its best candidate is their choice and refit, its
 one-standard-error candidate the same CV estimator's ``choice("one_se")``.
 
-The inputs (and, for regression, the target) are standardized on all the
-data before the cross-validation, as a pipeline around a CV estimator does:
-the held-out folds' means and variances enter the scaling, by a few samples
-in hundreds, far less than the spread of the scores between folds.
+The inputs (and a regression's target) are standardized on all the data
+before the cross-validation, as a pipeline around a CV estimator does: the
+held-out folds enter the scaling by a few samples in hundreds, far less than
+the spread of the scores between folds.
 
-Dropout candidates (``dropouts``) are added, once per rate, for the
-unpenalized model and for ``penalty="l2"``, the models that dropout, another
-way to regularize, is naturally compared with.  They need a mini-batch
-solver (the Adam settings of l0 and group_lasso); crossing dropout with
-every penalty would multiply the grid, with slow fits, for comparisons that
-say little more.  Nothing here prints.
+Dropout candidates are added, once per rate, for no penalty and for L2 only,
+the models dropout (another way to regularize) is naturally compared with:
+crossing it with every penalty would multiply the grid, with slow Adam fits,
+for comparisons that say little more.  Nothing here prints.
 """
 
 import warnings
@@ -251,10 +246,9 @@ def run_study(
 
     Each group of penalties that share a solver (:func:`study_groups`) is one
     CV estimator, whose paths fit every fold along the alphas with warm
-    starts.  Convergence warnings of the fits are silenced (a fit that stops at
+    starts.  Convergence warnings are silenced (a fit that stops at
     ``max_iter`` is part of what the study measures) and BLAS runs on one
-    thread (the matrices are small); the folds are shuffled with
-    ``random_state``.
+    thread (the matrices are small).
 
     Parameters
     ----------
@@ -274,7 +268,8 @@ def run_study(
         Number of paths (one fold, one penalty) each CV estimator fits in
         parallel (None: one at a time; -1: all cores).
     random_state : int, default=0
-        Seed of the folds and of the weight initialisation of every network.
+        Seed of the shuffled folds and of the weight initialisation of every
+        network.
     refit_best : bool, default=True
         Have the CV estimators refit their choice on all the data; the best
         one's is ``best_estimator``.

@@ -41,7 +41,7 @@ from . import _docstrings
 from ._capacity import CapacityCurve
 from ._mlp import RegularizedMLPClassifier, RegularizedMLPRegressor
 from ._network import zero_fraction
-from ._path import default_alphas, fit_on_path
+from ._path import default_alphas, fit_on_path, starts_fresh
 from ._penalties import PENALTY_NAMES, Penalty, make_penalty
 from ._solvers import check_penalty_supported
 from ._utils.callbacks import CallbackSupportMixin
@@ -52,6 +52,11 @@ from ._utils.threads import blas_threads
 # An int ``alphas`` gives that many strengths from ``alpha_max`` (the weights
 # are all zero for a linear model with an L1 penalty) down to this fraction.
 ALPHA_MIN_RATIO = 1e-3
+
+# When the best mean score sits at an end of an int ``alphas`` grid, the grid
+# grows by one decade past that end (at the grid's own spacing), at most this
+# many times per end; past an explicit list's end the estimator warns.
+MAX_GRID_EXTENSIONS = 3
 
 # path_max_iter="auto": a warm-started fit along a path gets max_iter divided
 # by this.  Adam: on digits ((64,), max_iter=100, 8 alphas, 5 folds) a tenth
@@ -107,11 +112,17 @@ class _PathRecord:
     def empty(cls, n_alphas):
         return cls(*(np.full(n_alphas, np.nan) for _ in range(5)))
 
+    def joined(self, other):
+        """This record followed by ``other`` (a path continued, or prepended)."""
+        columns = ("test", "train", "n_iter", "zero_fraction", "fit_time")
+        joined = [np.r_[getattr(self, c), getattr(other, c)] for c in columns]
+        return _PathRecord(*joined, self.caught + other.caught)
+
     def repeated(self, n_alphas):
-        """The record of one fit standing for every alpha (no penalty)."""
+        """The record of its first fit standing for every alpha (no penalty)."""
         columns = (self.test, self.train, self.n_iter)
         columns += (self.zero_fraction, self.fit_time)
-        return _PathRecord(*(np.repeat(c, n_alphas) for c in columns), self.caught)
+        return _PathRecord(*(np.repeat(c[:1], n_alphas) for c in columns), self.caught)
 
 
 def _subset(X, y, sample_weight, indices):
@@ -126,20 +137,38 @@ def _weighted(scorer, model, X, y, sample_weight):
 
 
 def _path_scores(model, alphas, data, split, scoring, warm_max_iter):
-    """Fit ``model`` along ``alphas`` on a fold's training part, scoring each fit."""
+    """Fit ``model`` along ``alphas`` on a fold's training part, scoring each fit.
+
+    A fit stopped by the path's budget (``warm_max_iter``) whose held-out
+    score is the path's best so far may decide the choice: it is continued
+    with the model's full ``max_iter`` and scored again, so that the
+    candidates that win are trained as a plain fit would be.
+    """
     train = _subset(*data, split[0])
     test = _subset(*data, split[1])
     scorer = check_scoring(model, scoring)
     record = _PathRecord.empty(len(alphas))
+    best = -np.inf
     for k, alpha in enumerate(alphas):
         start = time.perf_counter()
+        capped = warm_max_iter is not None and not starts_fresh(model, train[0])
         fit_on_path(model, alpha, *train, warm_max_iter=warm_max_iter)
+        n_iter, score = model.n_iter_, _weighted(scorer, model, *test)
+        if capped and _stopped_by_the_budget(model, warm_max_iter) and score >= best:
+            fit_on_path(model, alpha, *train)
+            n_iter, score = n_iter + model.n_iter_, _weighted(scorer, model, *test)
+        best = max(best, score)
         record.fit_time[k] = time.perf_counter() - start
-        record.n_iter[k] = model.n_iter_
+        record.n_iter[k] = n_iter
         record.zero_fraction[k] = zero_fraction(model.coefs_)
-        record.test[k] = _weighted(scorer, model, *test)
+        record.test[k] = score
         record.train[k] = _weighted(scorer, model, *train)
     return record
+
+
+def _stopped_by_the_budget(model, warm_max_iter):
+    """Whether a warm-started fit used up a path budget below max_iter."""
+    return warm_max_iter < model.max_iter and model.n_iter_ >= warm_max_iter
 
 
 def _run_path(model, alphas, data, split, scoring, warm_max_iter, one_thread):
@@ -155,7 +184,7 @@ def _run_path(model, alphas, data, split, scoring, warm_max_iter, one_thread):
         warnings.simplefilter("always")
         record = _path_scores(model, alphas, data, split, scoring, warm_max_iter)
     record.caught = [(w.category, str(w.message)) for w in caught]
-    return record
+    return record, model
 
 
 def _report_warnings(caught, n_fits):
@@ -176,6 +205,43 @@ def _report_warnings(caught, n_fits):
     others = {(c, m) for c, m in caught if not issubclass(c, ConvergenceWarning)}
     for category, message in sorted(others, key=str):
         warnings.warn(message, category, stacklevel=5)
+
+
+@dataclass
+class _Path:
+    """One (penalty, fold) path: its model after its last fit, and its record."""
+
+    penalty: object
+    split: tuple
+    model: object
+    record: _PathRecord = None
+    n_fits: int = 0
+
+
+def _decade_past(alphas, edge):
+    """One more decade of alphas past an end, at the grid's own spacing."""
+    ratio = alphas[0] / alphas[1] if len(alphas) > 1 and alphas[1] > 0 else 10.0
+    steps = max(1, int(round(np.log(10.0) / np.log(ratio))))
+    powers = np.arange(1, steps + 1)
+    if edge == "smaller":
+        return alphas[-1] / ratio**powers
+    return alphas[0] * ratio ** powers[::-1]
+
+
+def _warn_at_the_edge(edge, alpha, grown):
+    """The best mean score at an end of the grid: its optimum may lie past it."""
+    how = (
+        f"the grid was already extended by {MAX_GRID_EXTENSIONS} decades there; "
+        "give alphas that reach further"
+        if grown
+        else "give alphas that reach past it"
+    )
+    warnings.warn(
+        f"The best mean score is at the {edge} end of the alphas (alpha_="
+        f"{alpha:.3g}): a {edge} alpha may score better; {how}.",
+        UserWarning,
+        stacklevel=5,  # the caller of fit, past scikit-learn's fit wrapper
+    )
 
 
 def _check_penalties(penalties, solver, l1_ratio):
@@ -351,10 +417,15 @@ class _RegularizedMLPCV(AtomicSetParamsMixin, BaseEstimator):
             check_cv(self.cv, y, classifier=is_classifier(self)).split(X, y, groups)
         )
         data = (X, y, sample_weight)
-        records, n_fits = self._cross_validate(data, splits, alphas, penalties, start)
-        caught = [item for per_fold in records for r in per_fold for item in r.caught]
-        self._store_scores(alphas, penalties, records)
-        self._select()
+        paths = [
+            _Path(penalty, split, self._get_estimator(penalty, start))
+            for penalty in penalties
+            for split in splits
+        ]
+        self._run_paths(paths, data, alphas)
+        alphas = self._bracket_the_best(paths, data, alphas, penalties)
+        caught = [item for path in paths for item in path.record.caught]
+        n_fits = sum(path.n_fits for path in paths)
         if self.refit:
             refit_caught, n_refit_fits = self._refit(data, start)
             caught, n_fits = caught + refit_caught, n_fits + n_refit_fits
@@ -418,32 +489,86 @@ class _RegularizedMLPCV(AtomicSetParamsMixin, BaseEstimator):
             vars(model).update(copy.deepcopy(start))
         return model
 
-    def _cross_validate(self, data, splits, alphas, penalties, start):
-        """Run every (fold, penalty) path, in parallel.
+    def _run_paths(self, paths, data, alphas, continued=True):
+        """Fit every path along ``alphas``, in parallel, and join the records.
 
-        Returns the records of each penalty (one per fold) and the number of
-        fits.
+        ``continued``: the alphas come after the path's (smaller ones, the
+        path's own models warm-started from their last fit); otherwise before
+        (larger ones, fitted by fresh models).  No penalty takes one fit,
+        which stands for every alpha.
         """
+        for path in paths:
+            if path.penalty is None and path.record is not None:
+                more = path.record.repeated(len(alphas))
+                more.caught = []  # the fit's warnings are already recorded once
+                path.record = path.record.joined(more)
+        fitted = [p for p in paths if p.penalty is not None or p.record is None]
         one_thread = effective_n_jobs(self.n_jobs) > 1
-        tasks = [
-            (penalty, split, alphas if penalty is not None else alphas[:1])
-            for penalty in penalties
-            for split in splits
-        ]
-        run = delayed(_run_path)
         budget = self._warm_max_iter()
-        records = Parallel(n_jobs=self.n_jobs)(
-            run(self._get_estimator(p, start), path, data, split, self.scoring,
-                budget, one_thread)
-            for p, split, path in tasks
+        run = delayed(_run_path)
+        results = Parallel(n_jobs=self.n_jobs)(
+            run(path.model if continued else self._get_estimator(path.penalty),
+                alphas if path.penalty is not None else alphas[:1], data,
+                path.split, self.scoring, budget, one_thread)
+            for path in fitted
         )  # fmt: skip
-        by_penalty = {}
-        for (penalty, _, path), record in zip(tasks, records, strict=True):
-            if len(path) < len(alphas):
+        for path, (record, model) in zip(fitted, results, strict=True):
+            path.n_fits += len(record.test)
+            if path.penalty is None:
                 record = record.repeated(len(alphas))
-            by_penalty.setdefault(_penalty_key(penalty), []).append(record)
-        n_fits = sum(len(path) for _, _, path in tasks)
-        return [by_penalty[_penalty_key(p)] for p in penalties], n_fits
+            if path.record is None:
+                path.record, path.model = record, model
+            elif continued:
+                path.record, path.model = path.record.joined(record), model
+            else:
+                path.record = record.joined(path.record)
+
+    def _bracket_the_best(self, paths, data, alphas, penalties):
+        """Store the scores and the choice; grow an int grid past its best end.
+
+        An explicit ``alphas`` list is not grown: a best mean score at its
+        end (and at the end of a grown grid) warns.
+        """
+        self.grid_extensions_ = []
+        while True:
+            records = [
+                [p.record for p in paths if _penalty_key(p.penalty) == key]
+                for key in map(_penalty_key, penalties)
+            ]
+            self._store_scores(alphas, penalties, records)
+            self._select()
+            edge = self._best_edge()
+            grown = self.grid_extensions_.count(edge)
+            if edge is None:
+                return alphas
+            if not isinstance(self.alphas, Integral) or grown == MAX_GRID_EXTENSIONS:
+                _warn_at_the_edge(edge, self.alpha_, isinstance(self.alphas, Integral))
+                return alphas
+            more = _decade_past(alphas, edge)
+            self._run_paths(paths, data, more, continued=edge == "smaller")
+            alphas = np.r_[alphas, more] if edge == "smaller" else np.r_[more, alphas]
+            self.grid_extensions_.append(edge)
+            if self.verbose:
+                print(f"The best mean score was at the {edge} end of the alphas: "
+                      f"added {len(more)} down to {more.min():.3g} / up to "
+                      f"{more.max():.3g}.")  # fmt: skip
+
+    def _best_edge(self):
+        """ "smaller"/"larger" when the chosen alpha is at that end of the grid.
+
+        Not at the larger end when the networks there are empty (a larger
+        alpha empties them as well), nor without a penalty or at alpha 0.
+        """
+        if self.penalty_ is None:
+            return None
+        last = len(self.alphas_) - 1
+        if self.best_index_ == last and self.alphas_[last] > 0:
+            return "smaller"
+        zeros = self.cv_results_["mean_zero_fraction"]
+        chosen = self.cv_results_["param_penalty"] == self.penalty_
+        if self.best_index_ == 0 and last > 0 and zeros[chosen][0] < 1.0:
+            return "larger"
+        return None
 
     def _store_scores(self, alphas, penalties, records):
         self.alphas_ = alphas

@@ -473,6 +473,11 @@ _CV_ATTRIBUTES = """
     best_index_ : int
         Index in ``alphas_`` of ``alpha_`` (0 for the penalty None).
 
+    grid_extensions_ : list of str
+        With an int ``alphas``, each growth of the grid past an end where the
+        best mean score sat: ``"smaller"`` or ``"larger"`` (about a decade
+        each, at most three per end); empty when the best lay inside.
+
     best_score_ : float
         Mean held-out score of the chosen candidate.
 

@@ -340,12 +340,13 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         history.best_intercepts = [b.copy() for b in self.intercepts_]
         _store_history(self, history)
 
-    def _init_coef(self, fan_in, fan_out, dtype):
+    def _init_coef(self, fan_in, fan_out, dtype, random_state=None):
         # Glorot & Bengio (2010) uniform initialisation, as scikit-learn's MLP.
+        rng = self._random_state if random_state is None else random_state
         factor = 2.0 if self.activation == "logistic" else 6.0
         bound = np.sqrt(factor / (fan_in + fan_out))
-        coef = self._random_state.uniform(-bound, bound, (fan_in, fan_out))
-        intercept = self._random_state.uniform(-bound, bound, fan_out)
+        coef = rng.uniform(-bound, bound, (fan_in, fan_out))
+        intercept = rng.uniform(-bound, bound, fan_out)
         return coef.astype(dtype, copy=False), intercept.astype(dtype, copy=False)
 
     def _check_warm_start_shapes(self, layer_units):

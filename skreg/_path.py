@@ -1,6 +1,7 @@
 """Regularization paths: one fit per alpha, from strong to weak, warm-started."""
 
 import warnings
+from numbers import Integral
 
 import numpy as np
 from sklearn.base import clone, is_classifier
@@ -311,7 +312,7 @@ def fit_on_path(model, alpha, X, y, sample_weight=None, *, warm_max_iter=None):
     warm-started fit, which continues the previous one; a fresh start gets
     the model's ``max_iter``.  A capped fit that reaches its cap does not warn.
     """
-    fresh = not hasattr(model, "coefs_") or is_collapsed(model, X)
+    fresh = starts_fresh(model, X)
     if not fresh:
         revive_unreachable_units(model)
     full = model.max_iter
@@ -330,13 +331,25 @@ def fit_on_path(model, alpha, X, y, sample_weight=None, *, warm_max_iter=None):
             model.set_params(max_iter=full)
 
 
+def starts_fresh(model, X):
+    """Whether :func:`fit_on_path`'s next fit of ``model`` on X starts afresh.
+
+    It does without a previous fit, or after one that collapsed (see
+    :func:`is_collapsed`); such a fit gets the full ``max_iter``.
+    """
+    return not hasattr(model, "coefs_") or is_collapsed(model, X)
+
+
 def revive_unreachable_units(model):
     """Draw fresh incoming weights for the hidden units that reach nothing.
 
     A unit whose outgoing weights (its row of the next ``coefs_``) are all
     exactly zero does not change the network's output, so new incoming
-    weights, drawn as at initialisation from the model's random state, leave
-    the function as it is while making the unit trainable again.
+    weights, drawn as at initialisation, leave the function as it is while
+    making the unit trainable again.  With an int ``random_state`` they are
+    drawn from a stream of that seed and the layer, not from the model's own
+    stream, whose position depends on how many rows the fits shuffled: a
+    weighted fit and one on repeated rows then revive the same weights.
 
     Returns
     -------
@@ -344,10 +357,14 @@ def revive_unreachable_units(model):
         The number of units given new incoming weights.
     """
     n_revived = 0
-    for W_in, W_out in zip(model.coefs_[:-1], model.coefs_[1:], strict=True):
+    layers = zip(model.coefs_[:-1], model.coefs_[1:], strict=True)
+    for layer, (W_in, W_out) in enumerate(layers):
         unreachable = ~W_out.any(axis=1)
         if unreachable.any():
-            fresh, _ = model._init_coef(*W_in.shape, W_in.dtype)
+            seed = model.random_state
+            rng = np.random.RandomState([seed, layer]) if isinstance(
+                seed, Integral) and seed >= 0 else None  # fmt: skip
+            fresh, _ = model._init_coef(*W_in.shape, W_in.dtype, rng)
             W_in[:, unreachable] = fresh[:, unreachable]  # in place: views of a fit
             n_revived += int(unreachable.sum())
     return n_revived

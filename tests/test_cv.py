@@ -207,8 +207,10 @@ def test_a_network_on_digits_in_two_jobs(digits_unit):
         # the strongest alphas take more than max_iter=200 epochs, on purpose
         warnings.simplefilter("ignore", ConvergenceWarning)
         est.fit(X, y)
-    assert est.scores_["l2"].shape == (3, 5)
-    assert_allclose(est.alphas_, default_alphas(X, y, True, 5))
+    # the best score sat at the grid's smaller end: the grid grew past it
+    assert est.grid_extensions_ and set(est.grid_extensions_) == {"smaller"}
+    assert est.scores_["l2"].shape == (3, len(est.alphas_))
+    assert_allclose(est.alphas_[:5], default_alphas(X, y, True, 5))
     assert est.predict(X).shape == y.shape
     assert est.predict_proba(X).shape == (len(y), 10)
     assert est.score(X, y) > 0.9
@@ -267,9 +269,11 @@ def test_path_warnings_are_summarised_once(digits_unit):
     summaries = [w for w in caught if "cross-validation paths" in str(w.message)]
     assert len(summaries) == 1
     assert issubclass(summaries[0].category, ConvergenceWarning)
-    # 9 path fits and 2 fits of the refit's path before the last all stop
-    # at max_iter=3; the last fit of the refit warns on its own
-    assert str(summaries[0].message).startswith(f"{9 + est.best_index_} of the ")
+    # every path fit (3 folds, every alpha of the grid, grown or not) and the
+    # fits of the refit's path before the last stop at max_iter=3; the last
+    # fit of the refit warns on its own
+    n_stopped = 3 * len(est.alphas_) + est.best_index_
+    assert str(summaries[0].message).startswith(f"{n_stopped} of the ")
     assert summaries[0].filename == __file__
     assert len(caught) <= 2
 
@@ -285,17 +289,26 @@ def test_warm_started_adam_fits_get_a_tenth_of_max_iter(digits_unit):
         auto = RegularizedMLPClassifierCV(**params).fit(X, y)
     n_iter = auto.n_iter_path_["l2"]
     assert np.all(n_iter[:, 0] == 50)  # the first fit of each path: max_iter
-    assert np.all(n_iter[:, 1:] <= 5)  # then 50 // 10
-    # reaching the cap is the plan: only the first fits of the paths (the
-    # folds' and, unless alpha_ is the first alpha, the refit's) are counted
+    _assert_only_the_leaders_are_continued(auto, cap=5)  # then 50 // 10
     summary = [str(w.message) for w in caught if "paths" in str(w.message)]
-    n_first = 3 + (auto.best_index_ > 0)
-    assert summary[0].startswith(f"{n_first} of the {9 + auto.best_index_} fits")
+    assert f"of the {9 + auto.best_index_} fits" in summary[0]
     assert auto.n_iter_ == 50  # the last fit of the refit gets max_iter
-    five = clone(auto).set_params(path_max_iter=7).fit(X, y)
-    assert five.n_iter_path_["l2"][:, 1:].max() == 7
+    seven = clone(auto).set_params(path_max_iter=7).fit(X, y)
+    _assert_only_the_leaders_are_continued(seven, cap=7)
     uncapped = clone(auto).set_params(path_max_iter=None).fit(X, y)
     assert uncapped.n_iter_path_["l2"][:, 1:].max() > 7
+
+
+def _assert_only_the_leaders_are_continued(estimator, cap):
+    """A warm fit stops at ``cap``, unless it scored its path's best so far.
+
+    Such a fit may decide the choice: it is continued with the full max_iter
+    (so it has more than ``cap`` iterations) and scored again.
+    """
+    for n_iter in estimator.n_iter_path_.values():
+        continued = n_iter[:, 1:] > cap
+        assert np.all(n_iter[:, 1:][~continued] <= cap)
+        assert np.all(n_iter[:, 1:][continued] <= cap + estimator.max_iter)
 
 
 def test_warm_started_lbfgs_fits_get_a_quarter_of_max_iter(diabetes_standardized):
@@ -305,7 +318,11 @@ def test_warm_started_lbfgs_fits_get_a_quarter_of_max_iter(diabetes_standardized
     assert est._warm_max_iter() == 50
     assert est.n_iter_path_["l2"].max() <= 50
     capped = _linear_cv(path_max_iter=2).fit(*diabetes_standardized)
-    assert capped.n_iter_path_["l2"][:, 1:].max() == 2
+    _assert_only_the_leaders_are_continued(capped, cap=2)
+    # "auto" leaves the choice and its score those of uncapped paths
+    uncapped = _linear_cv(path_max_iter=None).fit(*diabetes_standardized)
+    assert est.alpha_ == uncapped.alpha_
+    assert est.best_score_ == pytest.approx(uncapped.best_score_, abs=1e-6)
 
 
 def test_worker_processes_print_no_warnings():
@@ -611,3 +628,79 @@ def _check_instances():
 @parametrize_with_checks(list(_check_instances()))
 def test_sklearn_compatible_cv_estimator(estimator, check):
     check(estimator)
+
+
+# ------------------------------------------------------- grid edges
+def _edge_data(noise):
+    rng = np.random.RandomState(0)
+    X = rng.randn(200, 5)
+    signal = X @ rng.randn(5) if noise < 1 else 0.0
+    return X, signal + noise * rng.randn(200)
+
+
+def test_an_int_grid_grows_past_the_smaller_end_where_the_best_sits():
+    X, y = _edge_data(noise=0.01)  # almost no noise: the best alpha is tiny
+    params = dict(hidden_layer_sizes=(), solver="lbfgs", cv=KFold(3), tol=1e-10)
+    grown = RegularizedMLPRegressorCV(alphas=4, **params)
+    with pytest.warns(UserWarning, match="smaller end of the alphas .* extended"):
+        grown.fit(X, y)
+    assert grown.grid_extensions_ == ["smaller"] * 3
+    first = default_alphas(X, y, False, 4)
+    assert_allclose(grown.alphas_[:4], first)
+    assert_allclose(grown.alphas_[4:], first[-1] / 10.0 ** np.arange(1, 4))
+    assert grown.alpha_ == grown.alphas_[-1]
+    # the path continued: the first alphas' scores are those of the short grid
+    short = RegularizedMLPRegressorCV(alphas=first, **params)
+    with pytest.warns(UserWarning, match="give alphas that reach past it"):
+        short.fit(X, y)
+    assert_allclose(grown.scores_["l2"][:, :4], short.scores_["l2"], rtol=1e-8)
+    assert grown.best_score_ > short.best_score_
+
+
+def test_an_int_grid_grows_past_the_larger_end_where_the_best_sits():
+    X, y = _edge_data(noise=1.0)  # pure noise: the more shrinkage the better
+    est = RegularizedMLPRegressorCV(
+        hidden_layer_sizes=(), solver="lbfgs", alphas=4, cv=KFold(3), tol=1e-10
+    )
+    with pytest.warns(UserWarning, match="larger end"):
+        est.fit(X, y)
+    assert est.grid_extensions_[0] == "larger"
+    assert est.alphas_[0] > default_alphas(X, y, False, 4)[0]
+    assert np.all(np.diff(est.alphas_) < 0)  # still decreasing, the path's order
+
+
+def test_no_growth_inside_the_grid_or_past_empty_networks(diabetes_standardized):
+    X, y = diabetes_standardized
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        inside = _linear_cv().set_params(alphas=8).fit(X, y)
+    assert not [w for w in caught if "end of the alphas" in str(w.message)]
+    assert inside.grid_extensions_ == [] and 0 < inside.best_index_ < 7
+    # l1 at alpha_max empties the linear model: larger alphas change nothing
+    # (the folds' alpha_max differ from the whole data's: one step may be added)
+    rng = np.random.RandomState(0)
+    empty = RegularizedMLPRegressorCV(
+        hidden_layer_sizes=(), solver="lbfgs", alphas=3, penalties=("l1",),
+        cv=KFold(3),
+    ).fit(X, rng.randn(len(y)))  # fmt: skip
+    assert empty.grid_extensions_.count("larger") <= 1
+    assert empty.cv_results_["mean_zero_fraction"][0] == 1.0
+
+
+def test_weighted_and_repeated_paths_revive_the_same_units():
+    """Revived units drew from the model's stream, which shuffling moves."""
+    rng = np.random.RandomState(42)
+    X, y = rng.rand(15, 10), rng.randint(0, 3, 15).astype(float)
+    weights = rng.randint(0, 3, 15)
+    X_repeated, y_repeated = np.repeat(X, weights, axis=0), np.repeat(y, weights)
+    params = dict(hidden_layer_sizes=(20,), penalty="group_lasso", random_state=0)
+    weighted, repeated = (
+        RegularizedMLPRegressor(**params),
+        clone(RegularizedMLPRegressor(**params)),
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for alpha in (1.0, 0.1):
+            fit_on_path(weighted, alpha, X, y, weights.astype(float))
+            fit_on_path(repeated, alpha, X_repeated, y_repeated)
+    assert_allclose(weighted.predict(X), repeated.predict(X), atol=1e-10)

@@ -301,12 +301,13 @@ def test_regularization_path_for_a_network_reports_scores(selection_task):
 def test_every_solver_reports_the_one_fraction_of_zero_weights(
     solver, capsys, digits_unit
 ):
-    """verbose lines, the study and sparsity_ share zero_fraction's definition.
+    """verbose lines, the CV paths (the study's zeros) and sparsity_ share one
+    zero_fraction.
 
     The two layers have very different sizes and sparsity, so the mean of the
     per-layer fractions differs from the fraction over all weights.
     """
-    from skreg._cli.study import zero_fraction as study_zero_fraction
+    from skreg._cv import zero_fraction as path_zero_fraction
     from skreg._network import zero_fraction
 
     X, y = digits_unit
@@ -322,5 +323,5 @@ def test_every_solver_reports_the_one_fraction_of_zero_weights(
     per_layer_mean = np.mean(model.sparsity_)
     assert abs(overall - per_layer_mean) > 0.001  # the two definitions differ here
     assert printed[-1].endswith(f"zero weights {overall:.1%})")
-    assert study_zero_fraction(model) == overall
+    assert path_zero_fraction is zero_fraction  # cv_results_' mean_zero_fraction
     assert model.sparsity_ == [zero_fraction([W]) for W in model.coefs_]

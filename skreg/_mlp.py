@@ -249,7 +249,8 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         in_place = None if first_pass else guard  # training the model's own arrays
         solve = self._solver(context, X, y, dropout_rates, incremental, in_place)
         if evidence:
-            result = fit_evidence(objective, solve, **self._evidence_options(objective))
+            options = self._evidence_options(objective, warm=not first_pass)
+            result = fit_evidence(objective, solve, **options)
             _store_evidence(self, result)
         else:
             _forget_evidence(self)  # an earlier evidence fit's alpha_ and posterior
@@ -297,17 +298,23 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         """The regularized objective of this network on (X, Y)."""
         return training_objective(self, X, Y, sample_weight, penalty)
 
-    def _evidence_options(self, objective):
+    def _evidence_options(self, objective, warm):
         """What :func:`fit_evidence` takes besides the objective and the solver."""
-        warm = self.warm_start and hasattr(self, "alpha_")
+        previous = self.warm_start and hasattr(self, "alpha_")
         return dict(
             parameters=lambda: objective.layout.pack(
                 self.coefs_, self.intercepts_, np.float64
             ),
-            initial_alpha=self.alpha_ if warm else None,
+            initial_alpha=self.alpha_ if previous else None,
             per_layer=self._evidence_per_layer, tol=self.evidence_tol,
             max_updates=self.evidence_max_updates, max_iter=self.max_iter,
+            scale_outputs=self._scale_outputs, warm=warm,
         )  # fmt: skip
+
+    def _scale_outputs(self, factor):
+        """Multiply the output layer by ``factor``, in place (views of a fit)."""
+        self.coefs_[-1] *= factor
+        self.intercepts_[-1] *= factor
 
     def _penalty(self):
         return make_penalty(self.penalty, self.l1_ratio)

@@ -308,3 +308,22 @@ def test_log_evidence_of_a_fixed_alpha_fit_is_bayesian_ridges_score(
     assert log_evidence(model, X, y) == pytest.approx(oracle.scores_[-1], rel=1e-8)
     with pytest.raises(ValueError, match="penalty='l2'"):
         log_evidence(model.set_params(penalty="l1"), X, y)
+
+
+def test_the_evidence_does_not_depend_on_the_targets_units(diabetes_split):
+    """y in units a million times smaller ran away to alphas of 1e72."""
+    X_train, X_test, y_train, y_test = diabetes_split
+    model = RegularizedMLPRegressor(
+        hidden_layer_sizes=(8,), alpha="evidence", solver="lbfgs", max_iter=3000,
+        random_state=0,
+    )  # fmt: skip
+    unit = clone(model).fit(X_train, y_train)
+    large = clone(model).fit(X_train, y_train * 1e6)
+    assert large.score(X_test, y_test * 1e6) == pytest.approx(
+        unit.score(X_test, y_test), abs=0.01
+    )
+    # the hidden layer's alpha scales with the units squared, the output's not
+    assert_allclose(large.alpha_ / unit.alpha_, [1e12, 1.0], rtol=0.2)
+    assert large.noise_precision_ * 1e12 == pytest.approx(
+        unit.noise_precision_, rel=0.2
+    )

@@ -51,7 +51,8 @@ class EvidenceResult:
 
 
 def fit_evidence(objective, solve, parameters, *, initial_alpha=None,
-                 per_layer=True, tol=1e-2, max_updates=100, max_iter=200):  # fmt: skip
+                 per_layer=True, tol=1e-2, max_updates=100, max_iter=200,
+                 scale_outputs=None, warm=False):  # fmt: skip
     """Alternate MAP fits and evidence updates of alpha until alpha settles.
 
     While alpha still moves by more than ROUGH_CHANGE, the fits stop after
@@ -81,6 +82,14 @@ def fit_evidence(objective, solve, parameters, *, initial_alpha=None,
         Largest number of updates; reaching it warns (a ConvergenceWarning).
     max_iter : int, default=200
         The budget of a fit; a smaller one than ROUGH_ITERATIONS is not capped.
+    scale_outputs : callable, default=None
+        ``scale_outputs(factor)`` multiplies the network's output layer
+        (weights and biases) by ``factor`` in place.  Given, a squared-error
+        loop runs on the targets divided by their standard deviation s, so
+        that it does not depend on their units (see :func:`_in_target_units`).
+    warm : bool, default=False
+        Whether the network holds a previous fit (in the targets' units),
+        which is brought to the scaled targets first.
 
     Returns
     -------
@@ -88,7 +97,26 @@ def fit_evidence(objective, solve, parameters, *, initial_alpha=None,
         alpha, the precisions and the evidence of the final fit.
     """
     sizes = group_sizes(objective.layout, per_layer)
-    settle = dict(tol=tol, max_updates=max_updates, max_iter=max_iter)
+    scale = _target_scale(objective) if scale_outputs is not None else 1.0
+    unit = _in_target_units(sizes, scale, len(objective.layout.coef_shapes))
+    work = objective if scale == 1.0 else objective.with_data(
+        objective.X, objective.Y / scale, objective.sample_weight
+    )  # fmt: skip
+    if warm and scale != 1.0:
+        scale_outputs(1.0 / scale)
+    start = None if initial_alpha is None else unit(initial_alpha, inverse=True)
+    history = _settle_from(work, solve, parameters, sizes, start,
+                           dict(tol=tol, max_updates=max_updates,
+                                max_iter=max_iter))  # fmt: skip
+    if scale != 1.0:
+        scale_outputs(scale)  # the map of the scaled fit, in the targets' units
+    history = [unit(alpha) for alpha in history]
+    _map_fit(solve, objective, history[-1], False, max_iter)
+    return _result(objective, parameters(), history[-1], sizes, history)
+
+
+def _settle_from(objective, solve, parameters, sizes, initial_alpha, settle):
+    """The updates from the start, and again from above after interpolation."""
     alpha = _initial_alpha(objective, sizes, initial_alpha)
     history = _settle(objective, solve, parameters, alpha, sizes, **settle)
     if initial_alpha is None and _interpolates(objective, parameters(), history[-1],
@@ -96,8 +124,43 @@ def fit_evidence(objective, solve, parameters, *, initial_alpha=None,
         # the fixed point where the network fits the noise: come from above
         alpha = alpha * np.sqrt(max(objective.weight_sum, 1.0))
         history += _settle(objective, solve, parameters, alpha, sizes, **settle)
-    _map_fit(solve, objective, history[-1], False, max_iter)
-    return _result(objective, parameters(), history[-1], sizes, history)
+    return history
+
+
+def _target_scale(objective):
+    """The weighted standard deviation of a squared error's targets, or 1."""
+    if not has_noise_level(objective):
+        return 1.0
+    weights = objective.sample_weight
+    variance = np.average(
+        (objective.Y - np.average(objective.Y, axis=0, weights=weights)) ** 2,
+        axis=0, weights=weights,
+    ).mean()  # fmt: skip
+    scale = float(np.sqrt(variance))
+    return scale if np.isfinite(scale) and scale > 0 else 1.0
+
+
+def _in_target_units(sizes, scale, n_layers):
+    r"""The map of the scaled fit's alphas to the targets' units.
+
+    Dividing y by s divides the squared error by :math:`s^2`; the network
+    whose output layer is s times the scaled fit's solves the original
+    problem when the hidden layers' alphas are :math:`s^2` times theirs and
+    the output layer's stays (its weights grow by s, its penalty by
+    :math:`s^2`, as the loss).  A linear model has only the output layer.
+    One alpha for all the weights of a network cannot follow both: it is
+    taken times :math:`s^2`, and the final fit in the targets' units settles
+    the weights.
+    """
+    factors = np.full(sizes.shape, scale**2)
+    if sizes.size > 1 or n_layers == 1:
+        factors[-1] = 1.0
+
+    def unit(alpha, inverse=False):
+        alpha = np.broadcast_to(np.asarray(alpha, dtype=float), sizes.shape)
+        return alpha / factors if inverse else alpha * factors
+
+    return unit
 
 
 def _settle(objective, solve, parameters, alpha, sizes, *, tol, max_updates,

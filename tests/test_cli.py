@@ -2,11 +2,11 @@
 
 import base64
 import csv
+import html
 import io
 import math
 import subprocess
 import sys
-from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -17,10 +17,9 @@ from skreg._cli import data as _cli_data
 from skreg._cli import report as _report
 from skreg._cli import study as _study
 from skreg._cli.capacity_report import FIGURE_NAMES as CAPACITY_FIGURES
-from skreg._cli.data import DataError
-from skreg._cli.main import _printable, _with_default_command, main
+from skreg._cli.main import _printable, _Progress, _with_default_command, main
 from skreg._cli.study_report import FIGURE_NAMES as STUDY_FIGURES
-from skreg._cli.study_report import study_csv_records, study_table
+from skreg._cli.study_report import describe_choices, study_csv_records, study_table
 
 PENALTY_NAMES = ("none", "l2", "l1", "elasticnet", "l0", "group_lasso")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -217,6 +216,108 @@ def test_study_on_a_csv_with_class_names(tmp_path, capsys):
     assert "CV accuracy" in captured.out
 
 
+def _messy_rows(n=60, seed=0):
+    """A string column, missing values and a yes/no target that depends on both."""
+    rng = np.random.default_rng(seed)
+    age, bmi = rng.normal(40, 10, n), rng.normal(25, 4, n)
+    sex, town = rng.choice(["male", "female"], n), rng.choice(["Lyon", "Nice"], n)
+    score = 0.1 * (age - 40) + 2.0 * (sex == "male") + rng.normal(0, 0.5, n)
+    label = np.where(score > 1.0, "yes", "no")
+    rows = [
+        [f"{a:.1f}", s, t, f"{b:.2f}", y]
+        for a, s, t, b, y in zip(age, sex, town, bmi, label, strict=True)
+    ]
+    rows[3][0] = ""  # a missing number
+    rows[10][1] = "NA"  # a missing level
+    rows[20][4] = ""  # a missing target: the row is left out (line 22)
+    return ["age", "sex", "town", "bmi", "label"], rows
+
+
+def test_study_on_a_csv_with_strings_missing_values_and_a_string_target(tmp_path):
+    path = _write_csv(tmp_path / "people.csv", *_messy_rows())
+    out = tmp_path / "report"
+    argv = ["--csv", path, "--target", "label", "--alphas", "1,10",
+            "--penalties", "none,l2,l1", "--cv", "3", "--out", str(out)]  # fmt: skip
+    result = _run_cli(*argv)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "Warning" not in result.stderr
+    said = [
+        "people.csv: 59 samples, 4 features, classification (2 classes)",
+        "rows left out: 1 row without a value of 'label' (line 22)",
+        "preprocessing, fitted on all 59 rows in the pipeline before the CV "
+        "estimator (the held-out folds enter its statistics, never the target):",
+        "  age: numeric: 1 missing value filled with the training median, then "
+        "standardised",
+        "  sex: categorical: 1 missing value filled with the most frequent training "
+        "level, then one-hot encoded (2 levels",
+        "  town: categorical: one-hot encoded (2 levels",
+        "  bmi: numeric: standardised (mean 0",
+        "model: ColumnTransformer (imputation, OneHotEncoder, StandardScaler) + "
+        "RegularizedMLPClassifier",
+    ]
+    page = _check_report_folder(out, STUDY_FIGURES)
+    for text in said:
+        assert text in result.stdout
+        assert html.escape(text.strip()) in page
+    rows = _table(result.stdout, "rank")
+    assert sorted(cells[1] for cells in rows) == ["l1", "l1", "l2", "l2", "none"]
+    assert max(float(cells[3]) for cells in rows) > 0.7  # sex is used: encoded
+    assert len(_read_csv(out / "results.csv")) == 5
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_the_refitted_pipeline_takes_the_files_rows_as_they_are(tmp_path):
+    path = _write_csv(tmp_path / "people.csv", *_messy_rows())
+    dataset = _cli_data.load_csv(path, "label")
+    assert dataset.preprocessing.categorical == ("sex", "town")
+    assert dataset.dropped_lines == (22,)
+    result = _study.run_study(dataset, (1.0,), penalties=("l2",), cv=2)
+    new = np.array([["", "female", "Paris", "30.1"], ["50", "NA", "Lyon", ""]],
+                   dtype=object)  # fmt: skip
+    assert set(result.best_estimator.predict(new)) <= {"yes", "no"}
+    assert result.best_estimator.score(dataset.X, dataset.y) > 0.7
+
+
+def _run_with_clock(rows_per_estimator, times):
+    """The lines _Progress prints when its CV estimators end at ``times``."""
+    grid = [("l2", float(a), 0.0) for a in range(sum(rows_per_estimator))]
+    stream = io.StringIO()
+    progress = _Progress(stream, grid, "R^2", clock=iter([0.0, *times]).__next__)
+    row = _study.StudyRow("l2", 1.0, 0.5, 0.1, 0.6, 0.0, 0.01)
+    for n_rows in rows_per_estimator:
+        progress([row] * n_rows)
+    return stream.getvalue().splitlines()
+
+
+def test_the_eta_counts_every_candidate_a_cv_estimator_gives():
+    # The default study: 22 candidates from the L-BFGS CV estimator, at 2.2 s,
+    # then 14 from the Adam one.  They arrive together: the first line's ETA
+    # is 2.2 s / 22 * 14, not 2.2 s * 35 (as when they counted one by one).
+    lines = _run_with_clock([22, 14], [2.2, 3.6])
+    assert len(lines) == 36
+    assert lines[0].startswith("[ 1/36] l2") and lines[-1].startswith("[36/36]")
+    assert all(line.endswith("elapsed 2.2 s, ETA 1.4 s") for line in lines[:22])
+    assert all(line.endswith("elapsed 3.6 s, ETA 0.0 s") for line in lines[22:])
+
+
+@pytest.mark.parametrize(
+    "alpha, note", [(0.1, "smaller"), (10.0, "larger"), (1.0, None)]
+)
+def test_a_best_alpha_at_an_end_of_the_grid_is_said(alpha, note):
+    dataset = _cli_data.load_builtin("iris")
+    row = _study.StudyRow("l2", alpha, 0.9, 0.01, 0.95, 0.0, 0.01)
+    result = _study.StudyResult(dataset, (0.1, 1.0, 10.0), ("l2",), 2, [row],
+                                best_row=row, one_se_row=row)  # fmt: skip
+    lines = describe_choices(result)
+    if note is None:
+        assert len(lines) == 2
+    else:
+        assert lines[-1] == (
+            f"the best alpha is at the {note} end of the grid: a {note} alpha may "
+            "score better; give --alphas that reach past it"
+        )
+
+
 def test_the_missing_figures_are_the_last_thing_said(tmp_path, capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
     argv = ["--dataset", "iris", "--alphas", "1", "--penalties", "l1",
@@ -405,7 +506,9 @@ def test_candidates_in_parallel_give_the_same_rows():
     kwargs = dict(penalties=(None, "l1", "l0"), cv=2, refit_best=False)
     seen = []
     serial = _study.run_study(dataset, (1.0,), **kwargs)
-    parallel = _study.run_study(dataset, (1.0,), n_jobs=2, on_row=seen.append, **kwargs)
+    parallel = _study.run_study(
+        dataset, (1.0,), n_jobs=2, on_rows=seen.extend, **kwargs
+    )
     assert sorted(seen, key=parallel.rows.index) == parallel.rows
     for a, b in zip(serial.rows, parallel.rows, strict=True):
         assert (a.penalty, a.alpha, a.test_mean, a.zero_fraction) == (
@@ -480,19 +583,6 @@ def test_study_table_with_dropout():
     assert [record["dropout"] for record in records] == [0.5, 0.0]
 
 
-@pytest.mark.parametrize(
-    "values, task",
-    [
-        (["a", "b", "a", "b"], "classification"),
-        (["0", "1", "1", "0", "1"], "classification"),
-        (["0.5", "1", "1", "0", "1"], "regression"),
-        ([str(v) for v in range(30)], "regression"),
-    ],
-)
-def test_infer_task(values, task):
-    assert _cli_data.infer_task(values) == task
-
-
 # ----------------------------------------------------------------- errors
 @pytest.mark.parametrize(
     "argv, expected",
@@ -558,12 +648,8 @@ _GOOD = [["1", "2", "a"], ["3", "4", "b"]] * 3
     "header, rows, target, message",
     [
         (["x", "y", "label"], _GOOD, "nope", "has no column 'nope' (columns: x, y"),
-        (["x", "y", "label"], [["1", "oops", "a"]] + _GOOD, "label",
-         "line 2, column 'y': 'oops' is not a finite number"),
-        (["x", "y", "label"], _GOOD + [["1", "", "a"]], "label",
-         "line 8, column 'y': missing value"),
-        (["x", "y", "label"], _GOOD + [["1", "inf", "a"]], "label",
-         "'inf' is not a finite number"),
+        (["x", "y", "label"], _GOOD + [["1", "inf", "a"]] * 2, "label",
+         "column 'y' has infinite values: replace them with numbers, or empty"),
         (["x", "y", "label"], [["1", "2"]], "label", "line 2: 2 fields, expected 3"),
         (["x", "y", "label"], [], "label", "has a header but no data rows"),
         (["x", "x", "label"], _GOOD, "label", "the column name 'x' appears twice"),
@@ -583,6 +669,54 @@ def test_bad_csv_exits_2_with_one_line(tmp_path, capsys, header, rows, target,
     assert message in captured.err and captured.err.count("\n") == 1
     assert captured.out == ""
     assert not (tmp_path / "report.html").exists()
+
+
+def _column_rows(columns, n=12):
+    """``n`` rows of the given columns (name: function of the row index)."""
+    return list(columns), [[str(f(i)) for f in columns.values()] for i in range(n)]
+
+
+def _label(i):
+    return "ab"[i % 2]
+
+
+@pytest.mark.parametrize(
+    "columns, argv, message",
+    [
+        ({"a": lambda i: "", "b": lambda i: ["inf", 1][i % 2], "c": lambda i: "NA",
+          "d": lambda i: [1e300, -1e300][i % 2], "e": lambda i: -i if i else "-inf",
+          "f": lambda i: f"level{i % 3}", "label": _label}, [],
+         "bad.csv: every value is missing in columns 'a', 'c': there is nothing to "
+         "impute from; drop them; columns 'b', 'e' have infinite values: replace "
+         "them with numbers, or empty those cells to have them imputed; column 'd' "
+         "has values too large in magnitude to standardize (up to 1e+300): "
+         "rescale it\n"),
+        ({"a": lambda i: 1, "b": lambda i: "x", "c": lambda i: ["", "2"][i % 2],
+          "label": _label}, [],
+         "bad.csv: every column holds a single value: there is nothing to learn\n"),
+        ({"a": lambda i: i, "y": lambda i: "NA"}, [],
+         "'bad.csv': every value of the target 'y' is missing\n"),
+        ({"a": lambda i: i, "y": lambda i: 2.5}, ["--task", "regression"],
+         "'bad.csv': the target 'y' has the single value 2.5: there is nothing to "
+         "predict\n"),
+        ({"a": lambda i: i, "y": lambda i: ["low", 1.5, "inf"][i % 3]},
+         ["--task", "regression"],
+         "'bad.csv', column 'y': 8 values are not finite numbers: 'low' (line 2), "
+         "'inf' (line 4), 'low' (line 5), ... (a regression target must be "
+         "numeric)\n"),
+    ],
+)  # fmt: skip
+def test_an_unusable_csv_names_every_column_at_fault(
+    tmp_path, capsys, monkeypatch, columns, argv, message
+):
+    header, rows = _column_rows(columns)
+    _write_csv(tmp_path / "bad.csv", header, rows)
+    monkeypatch.chdir(tmp_path)
+    argv = ["--csv", "bad.csv", "--target", header[-1], "--cv", "2", *argv]
+    assert main([*argv, "--out", "out"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"skreg: error: {message}" and captured.out == ""
+    assert not (tmp_path / "out").exists()
 
 
 @pytest.mark.parametrize(
@@ -606,7 +740,10 @@ def test_capacity_csv_errors(tmp_path, capsys):
         capsys.readouterr().err
     )
     assert main(["capacity", "--csv", path, "--feature", "b", "--target", "c"]) == 2
-    assert "column 'b': 'x' is not a finite number" in capsys.readouterr().err
+    assert (
+        "three.csv', column 'b': 12 values are not finite numbers: 'x' (line 2), "
+        "'x' (line 3), 'x' (line 4), ... (the feature must be numeric)"
+    ) in capsys.readouterr().err
 
 
 def test_out_folder_that_is_a_file_exits_2(tmp_path, capsys):
@@ -678,28 +815,6 @@ def test_data_out_of_scale_exit_2_before_the_study(tmp_path, command, header,
     result = _run_cli(*command, "--csv", path, "--out", str(out))
     _assert_one_line_error(result, message)  # no progress: nothing was fitted
     assert not out.exists()
-
-
-def test_magnitude_check_names_the_columns():
-    columns = {
-        "a": np.array([1.0, 2.0, 3.0]),
-        "b": np.array([1e300, -1e300, 0.0]),
-        "c": np.array([0.0, 1e200, 2e200]),  # squares of deviations overflow
-        "d": np.full(3, 1e300),  # constant: StandardScaler takes it
-        "e": np.array([0.0, 1e100, -1e100]),
-    }
-    message = (
-        r"^f\.csv: columns 'b', 'c' have values too large in magnitude to "
-        r"standardize \(up to 1e\+300\): rescale them$"
-    )
-    with pytest.raises(DataError, match=message):
-        _cli_data.check_magnitude("f.csv", columns)
-    _cli_data.check_magnitude("f.csv", {k: columns[k] for k in "ade"})
-    X, labels = np.ones((4, 1)), np.array([0.0, 1e300, 0.0, 1e300])
-    dataset = _cli_data.Dataset("f.csv", X, labels, "classification", ("x",), "y")
-    _cli_data.check_scale(dataset)  # class labels are not standardized
-    with pytest.raises(DataError, match="^f.csv: column 'y' has values too large"):
-        _cli_data.check_scale(replace(dataset, task="regression"))
 
 
 # ------------------------------------------------- the report and its input

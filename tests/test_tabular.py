@@ -13,8 +13,16 @@ from sklearn.base import clone
 from skreg._utils.tabular import (
     CATEGORICAL,
     NUMERIC,
+    TableError,
+    check_magnitude,
+    check_table,
+    finite_numbers,
     infer_column_kinds,
+    infer_task,
     missing_mask,
+    numeric_values,
+    read_csv,
+    table_problems,
     tabular_preprocessing,
 )
 
@@ -224,3 +232,163 @@ def test_a_non_number_at_transform_time_in_a_numeric_column_is_an_error():
     _, transformer = _fitted()
     with pytest.raises(ValueError, match="'tall' in a numeric column"):
         transformer.transform(np.array([[40, "red", "tall", "Lyon"]], dtype=object))
+
+
+def test_similar_columns_are_summarised_together():
+    X = np.array([[1, 2, "a", 3], [4, 5, "b", None], [7, 8, "a", 9]], dtype=object)
+    plan = tabular_preprocessing(X, ["p", "q", "c", "r"])
+    scaled = "numeric: standardised (mean 0 and standard deviation 1 in training)"
+    assert plan.summary() == [
+        f"p, q: {scaled}",
+        plan.describe()[2],
+        "r: numeric: 1 missing value filled with the training median, then "
+        "standardised (mean 0 and standard deviation 1 in training)",
+    ]
+
+
+def test_numeric_values_are_c_contiguous_whatever_the_layout():
+    # Selecting columns gives a Fortran-ordered array; a matrix product on it
+    # rounds differently, so a scaler after it would not give a plain
+    # StandardScaler's fits bit for bit.
+    cells = np.array([["1.5", "2", "x"], ["3", "", "y"]], dtype=object)[:, [0, 1]]
+    assert not cells.flags["C_CONTIGUOUS"]
+    values = numeric_values(cells)
+    assert values.flags["C_CONTIGUOUS"]
+    np.testing.assert_array_equal(values, [[1.5, 2.0], [3.0, np.nan]])
+    assert numeric_values(np.asfortranarray(np.ones((2, 2)))).flags["C_CONTIGUOUS"]
+
+
+# ------------------------------------------------------------- CSV files
+def _write(tmp_path, text, name="t.csv"):
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return str(path)
+
+
+def test_read_csv_strips_fields_and_skips_blank_lines(tmp_path):
+    path = _write(tmp_path, "\ufeff a , b\n1, x \n\n 2 ,\n")
+    table = read_csv(path)
+    assert table.header == ("a", "b")
+    assert table.cells.tolist() == [["1", "x"], ["2", ""]]
+    assert table.line_numbers.tolist() == [2, 4]
+    assert table.column("b").tolist() == ["x", ""]
+    np.testing.assert_array_equal(table.numbers("a", "a"), [1.0, 2.0])
+    kept = table.rows(np.array([False, True]))
+    assert kept.cells.tolist() == [["2", ""]] and kept.line_numbers.tolist() == [4]
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "no such file: "),
+        (b"", "' is empty"),
+        (b"\xff\xfe\x00\x81", "' is not a UTF-8 text file"),
+        ("a,\n1,2\n", "the header has an empty column name"),
+        ("a,a\n1,2\n", "the column name 'a' appears twice"),
+        ("a,b\n1,2\n3\n", "', line 3: 1 fields, expected 2 as in the header"),
+        ("a,b\n\n", "' has a header but no data rows"),
+    ],
+)
+def test_read_csv_errors(tmp_path, content, message):
+    path = str(tmp_path / "none.csv") if content is None else _write(tmp_path, content)
+    with pytest.raises(TableError, match=message):
+        read_csv(path)
+    with pytest.raises(TableError, match="is a directory"):
+        read_csv(tmp_path)
+
+
+def test_a_non_numeric_column_counts_and_locates_its_cells(tmp_path):
+    rows = "".join(f"{v},1\n" for v in ["1", "x", "", "inf", "2", "y"])
+    table = read_csv(_write(tmp_path, "a,b\n" + rows))
+    message = (
+        "'.*t.csv', column 'a': 4 values are not finite numbers: 'x' \\(line 3\\), "
+        "a missing value \\(line 4\\), 'inf' \\(line 5\\), ... \\(the input must "
+        "be numeric\\)$"
+    )
+    with pytest.raises(TableError, match=message):
+        table.numbers("a", "the input")
+    with pytest.raises(TableError, match=r"has no column 'c' \(columns: a, b\)$"):
+        table.index("c")
+
+
+def test_finite_numbers():
+    values = finite_numbers(["1", " 2.5", "x", "", None, "inf", "nan", 3])
+    np.testing.assert_array_equal(values, [1, 2.5, *[np.nan] * 5, 3])
+
+
+@pytest.mark.parametrize(
+    "values, task",
+    [
+        (["a", "b", "a", "b"], "classification"),
+        (["0", "1", "1", "0", "1"], "classification"),
+        (["0.5", "1", "1", "0", "1"], "regression"),
+        ([str(v) for v in range(30)], "regression"),
+        ([0.0, 1.0, 1.0, 0.0, 1.0], "classification"),
+    ],
+)
+def test_infer_task(values, task):
+    assert infer_task(values) == task
+
+
+# ------------------------------------------------------------ the checks
+def test_magnitude_check_names_the_columns():
+    columns = {
+        "a": np.array([1.0, 2.0, 3.0]),
+        "b": np.array([1e300, -1e300, 0.0]),
+        "c": np.array([0.0, 1e200, 2e200]),  # squares of deviations overflow
+        "d": np.full(3, 1e300),  # constant: StandardScaler takes it
+        "e": np.array([0.0, 1e100, -1e100]),
+        "f": np.array([np.nan, 1.0, np.nan]),  # missing values are left aside
+    }
+    message = (
+        r"^f\.csv: columns 'b', 'c' have values too large in magnitude to "
+        r"standardize \(up to 1e\+300\): rescale them$"
+    )
+    with pytest.raises(TableError, match=message):
+        check_magnitude("f.csv", columns)
+    check_magnitude("f.csv", {k: columns[k] for k in "adef"})
+    with pytest.raises(TableError, match="^g: column 'b' has .* rescale it$"):
+        check_magnitude("g", {"b": columns["b"]})
+
+
+def test_every_problem_column_is_named_at_once():
+    X = np.array(
+        [["", "inf", "1e300", "x", "", "1"], ["NA", "2", "-1e300", "y", "", "-inf"]],
+        dtype=object,
+    )
+    names = ["a", "b", "c", "d", "e", "f"]
+    problems = table_problems(X, names)
+    assert problems == [
+        "every value is missing in columns 'a', 'e': there is nothing to impute "
+        "from; drop them",
+        "columns 'b', 'f' have infinite values: replace them with numbers, or "
+        "empty those cells to have them imputed",
+        "column 'c' has values too large in magnitude to standardize (up to "
+        "1e+300): rescale it",
+    ]
+    with pytest.raises(TableError, match="^t: every value is missing in columns"):
+        check_table(X, names, "t")
+    check_table(X[:, [3]], ["d"], "t")  # a usable table
+
+
+def test_a_table_of_single_values_has_nothing_to_learn():
+    X = np.array([["1", "x", ""], ["1", "x", "2"], ["1", "x", ""]], dtype=object)
+    assert table_problems(X, ["a", "b", "c"]) == [
+        "every column holds a single value: there is nothing to learn"
+    ]
+    X[0, 1] = "z"
+    assert table_problems(X, ["a", "b", "c"]) == []
+
+
+def test_a_target_leaves_out_the_rows_where_it_is_missing(tmp_path):
+    table = read_csv(_write(tmp_path, "x,y,c\n1,2.5,a\n2,,b\n3,NA,\n4,4,a\n"))
+    kept, y, dropped = table.target("y", "regression")
+    assert dropped == (3, 4) and kept.line_numbers.tolist() == [2, 5]
+    np.testing.assert_array_equal(y, [2.5, 4.0])
+    kept, labels, dropped = table.target("c", "classification")
+    assert labels.tolist() == ["a", "b", "a"] and dropped == (4,)
+    _, numbers, _ = table.target("x", "classification")  # numeric labels
+    assert numbers.dtype == np.float64
+    with pytest.raises(TableError, match="the target 'x' has the single value 1"):
+        table.rows(np.array([True, False, False, False])).target("x", "regression")
+    assert infer_task(["1", "", "0", "1", "NA", "0", "1"]) == "classification"

@@ -16,6 +16,7 @@ import time
 from contextlib import contextmanager
 
 from .. import __version__
+from .._utils.tabular import MAX_INFERRED_CLASSES, TableError, check_magnitude
 from . import capacity as capacity_study
 from . import capacity_report
 from . import data as cli_data
@@ -183,13 +184,15 @@ def _add_study_data_options(parser):
     source.add_argument(
         "--csv", metavar="FILE",
         help="comma-separated file with a header row; the columns other than "
-        "--target are the (numeric) features",
+        "--target are the features: numbers are imputed (median) and "
+        "standardized, other columns imputed (most frequent) and one-hot "
+        "encoded; rows without a target are left out",
     )  # fmt: skip
     data.add_argument("--target", metavar="COLUMN", help="target column of --csv")
     data.add_argument(
         "--task", choices=cli_data.TASKS,
         help="what the --csv target is (default: guessed; a column of integers "
-        f"with at most {cli_data.MAX_INFERRED_CLASSES} values is classification)",
+        f"with at most {MAX_INFERRED_CLASSES} values is classification)",
     )  # fmt: skip
 
 
@@ -318,35 +321,42 @@ def _duration(seconds):
 
 
 class _Progress:
-    """Prints a line per finished candidate of ``grid``, with elapsed time and ETA."""
+    """Prints a line per candidate of ``grid`` as its CV estimator ends, with the ETA.
 
-    def __init__(self, stream, grid, metric):
+    A CV estimator gives all its candidates at once: the ETA extrapolates the
+    time per candidate of those done (all of them, not one) to the others.
+    ``clock`` returns seconds.
+    """
+
+    def __init__(self, stream, grid, metric, clock=time.perf_counter):
         self.stream = stream
         self.total = len(grid)
         self.metric = metric
         names = [penalty_report.series_name(p, d) for p, _, d in grid]
         self.name_width = max([11, *map(len, names)])
         self.done = 0
-        self.start = time.perf_counter()
+        self.clock = clock
+        self.start = clock()
 
     def elapsed(self):
         """Seconds since the start."""
-        return time.perf_counter() - self.start
+        return self.clock() - self.start
 
-    def __call__(self, row):
-        self.done += 1
+    def __call__(self, rows):
         elapsed = self.elapsed()
-        eta = elapsed / self.done * (self.total - self.done)
-        alpha = "" if row.penalty is None else f"alpha={row.alpha:g}"
-        name = penalty_report.series_name(row.penalty, row.dropout)
+        first, self.done = self.done + 1, self.done + len(rows)
+        eta = _duration(elapsed / self.done * (self.total - self.done))
         width = len(str(self.total))
-        print(
-            f"[{self.done:>{width}}/{self.total}] {name:<{self.name_width}} "
-            f"{alpha:<12} CV {self.metric} {row.test_mean:.3f}  "
-            f"({row.fit_time:.2f} s/fit)  elapsed {_duration(elapsed)}, "
-            f"ETA {_duration(eta)}",
-            file=self.stream, flush=True,
-        )  # fmt: skip
+        for done, row in enumerate(rows, first):
+            alpha = "" if row.penalty is None else f"alpha={row.alpha:g}"
+            name = penalty_report.series_name(row.penalty, row.dropout)
+            print(
+                f"[{done:>{width}}/{self.total}] {name:<{self.name_width}} "
+                f"{alpha:<12} CV {self.metric} {row.test_mean:.3f}  "
+                f"({row.fit_time:.2f} s/fit)  elapsed {_duration(elapsed)}, "
+                f"ETA {eta}",
+                file=self.stream, flush=True,
+            )  # fmt: skip
 
 
 def _say(args, stream, *lines):
@@ -456,11 +466,10 @@ def _run_study(args, out, err):
     )
     cv = args.cv or (penalty_study.QUICK_CV if quick else penalty_study.DEFAULT_CV)
     dropouts = _study_dropouts(args)
+    # No catch of ValueError around the study: after these checks (and those
+    # of load_csv) no known problem of the data makes a fit raise one, so one
+    # that does is a bug and shows its traceback.
     cli_data.check_folds(dataset, cv)
-    # No catch of ValueError around the study: after these checks no known
-    # problem of the data makes a fit raise one, so one that does is a bug
-    # and shows its traceback.
-    cli_data.check_scale(dataset)
     replacing = _prepare_folder(args.out, args.csv, penalty_report.FIGURE_NAMES)
     settings = penalty_report.describe_settings(
         dataset, alphas, args.penalties, cv, dropouts
@@ -471,7 +480,7 @@ def _run_study(args, out, err):
     result = penalty_study.run_study(
         dataset, alphas, penalties=args.penalties, dropouts=dropouts, cv=cv,
         n_jobs=args.n_jobs, random_state=args.random_state, refit_best=True,
-        on_row=None if args.quiet else progress,
+        on_rows=None if args.quiet else progress,
     )  # fmt: skip
     report = penalty_report.study_report(result, _duration(progress.elapsed()))
     return _finish(args, out, err, report, replacing)
@@ -513,7 +522,7 @@ def _check_capacity_data(x, y, names, max_degree, cv):
         )
     name = names.get("name", "synthetic")
     columns = {names.get("feature", "x"): x, names.get("target", "y"): y}
-    cli_data.check_magnitude(name, columns)
+    check_magnitude(name, columns)
     # The study ends by fitting the largest degree to all the data; fitting it
     # now tells, before the cross-validation, whether its coefficients
     # overflow (inputs too small, too large or too close together).
@@ -554,7 +563,7 @@ def main(argv=None):
     args = build_parser().parse_args(_with_default_command(argv))
     try:
         return args.func(args, sys.stdout, sys.stderr)
-    except (DataError, _UsageError) as exc:
+    except (DataError, TableError, _UsageError) as exc:
         print(f"skreg: error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # e.g. "skreg | head": stop quietly

@@ -9,7 +9,11 @@ one-standard-error candidate the same CV estimator's ``choice("one_se")``.
 The inputs (and a regression's target) are standardized on all the data
 before the cross-validation, as a pipeline around a CV estimator does: the
 held-out folds enter the scaling by a few samples in hundreds, far less than
-the spread of the scores between folds.
+the spread of the scores between folds.  A CSV file's preprocessing
+(imputation, one-hot encoding, scaling) takes the scaler's place, as the CV
+estimators refit nothing per fold: it sees the held-out rows' features, never
+their target (refitted in each fold instead, on two test files, the scores
+moved by less than their std over the folds, either way).
 
 Dropout candidates are added, once per rate, for no penalty and for L2 only,
 the models dropout (another way to regularize) is naturally compared with:
@@ -21,6 +25,7 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import KFold, StratifiedKFold
@@ -190,12 +195,13 @@ def study_groups(penalties=PENALTIES, dropouts=()):
 
 
 def make_cv_estimator(task, penalties, alphas, cv, random_state=0, dropout=0.0,
-                      n_jobs=None, *, refit=True):  # fmt: skip
+                      n_jobs=None, *, refit=True, preprocessing=None):  # fmt: skip
     """Return the unfitted pipeline that cross-validates one group of penalties.
 
-    ``StandardScaler`` then the CV estimator, with the solver settings of the
-    first penalty; for regression it is fitted to the standardized target
-    (and its predictions are mapped back).
+    ``StandardScaler`` (or a copy of the ``preprocessing``'s transformer) then
+    the CV estimator, with the solver settings of the first penalty; for
+    regression it is fitted to the standardized target (and its predictions
+    are mapped back).
     """
     params = dict(
         alphas=alphas, penalties=penalties, cv=cv, refit=refit, n_jobs=n_jobs,
@@ -203,10 +209,11 @@ def make_cv_estimator(task, penalties, alphas, cv, random_state=0, dropout=0.0,
     )  # fmt: skip
     if dropout > 0:
         params["dropout"] = dropout
+    inputs = StandardScaler() if preprocessing is None else preprocessing.transformer
     if task == "classification":
-        return make_pipeline(StandardScaler(), RegularizedMLPClassifierCV(**params))
+        return make_pipeline(clone(inputs), RegularizedMLPClassifierCV(**params))
     return TransformedTargetRegressor(
-        regressor=make_pipeline(StandardScaler(), RegularizedMLPRegressorCV(**params)),
+        regressor=make_pipeline(clone(inputs), RegularizedMLPRegressorCV(**params)),
         transformer=StandardScaler(),
     )
 
@@ -224,9 +231,10 @@ def _rows_of(cv_estimator):
 
 
 def _fit_quietly(estimator, dataset):
-    """Fit without convergence warnings, BLAS on one thread (see run_study)."""
+    """Fit without convergence or grid-end warnings, BLAS on one thread (run_study)."""
     with warnings.catch_warnings(), blas_threads(1):
         warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.filterwarnings("ignore", "The best mean score is at the", UserWarning)
         return estimator.fit(dataset.X, dataset.y)
 
 
@@ -240,15 +248,16 @@ def run_study(
     n_jobs=None,
     random_state=0,
     refit_best=True,
-    on_row=None,
+    on_rows=None,
 ):
     """Cross-validate every penalty and alpha (and dropout rate) on one dataset.
 
     Each group of penalties that share a solver (:func:`study_groups`) is one
     CV estimator, whose paths fit every fold along the alphas with warm
     starts.  Convergence warnings are silenced (a fit that stops at
-    ``max_iter`` is part of what the study measures) and BLAS runs on one
-    thread (the matrices are small).
+    ``max_iter`` is part of what the study measures), and so are the
+    warnings of a choice at an end of the alphas (the report says it of the
+    best), and BLAS runs on one thread (the matrices are small).
 
     Parameters
     ----------
@@ -273,9 +282,9 @@ def run_study(
     refit_best : bool, default=True
         Have the CV estimators refit their choice on all the data; the best
         one's is ``best_estimator``.
-    on_row : callable, default=None
-        Called with each :class:`StudyRow` as soon as it is computed: the
-        rows of a group of penalties together, when its CV estimator is done.
+    on_rows : callable, default=None
+        Called with the list of :class:`StudyRow` of each CV estimator (a
+        group of penalties), as soon as it is fitted.
 
     Returns
     -------
@@ -289,14 +298,15 @@ def run_study(
     for group, dropout in study_groups(penalties, dropouts):
         estimator = make_cv_estimator(
             dataset.task, group, alphas, splits, random_state, dropout, n_jobs,
-            refit=refit_best,
+            refit=refit_best, preprocessing=dataset.preprocessing,
         )  # fmt: skip
         fitted.append(_fit_quietly(estimator, dataset))
-        for row in _rows_of(final_mlp(fitted[-1])):
+        group_rows = _rows_of(final_mlp(fitted[-1]))
+        for row in group_rows:
             rows[row.penalty, row.alpha, row.dropout] = row
             searches[row.penalty, row.dropout] = final_mlp(fitted[-1])
-            if on_row is not None:
-                on_row(row)
+        if on_rows is not None:
+            on_rows(group_rows)
     # Every CV estimator scores the same folds, so the best of their choices
     # is the study's (the first group's when tied).
     best = max(fitted, key=lambda estimator: final_mlp(estimator).best_score_)

@@ -29,6 +29,7 @@ _LOWEST_R2_SHOWN = -1.0
 _DROPOUT_COLORS = ("C5", "C6", "C8", "C9")
 # The estimators' names end with the task's.
 _KIND = {"classification": "Classifier", "regression": "Regressor"}
+_LINES_SHOWN = 8
 
 
 def penalty_name(penalty):
@@ -83,15 +84,54 @@ def _grid_text(alphas, penalties, dropouts):
     )
 
 
+def _lines_text(lines):
+    """E.g. "lines 4, 9" or "line 4" (the first ones, then "...")."""
+    shown = ", ".join(map(str, lines[:_LINES_SHOWN]))
+    more = ", ..." if len(lines) > _LINES_SHOWN else ""
+    return f"line{'s' if len(lines) > 1 else ''} {shown}{more}"
+
+
+def describe_data(dataset):
+    """The lines on the data: its size, the rows left out, each column's treatment.
+
+    The preprocessing of a CSV file is fitted with the models, in the pipeline
+    the CV estimator is part of (see :mod:`skreg._cli.study`), and said so.
+    """
+    lines = [f"data: {dataset.describe()}"]
+    dropped = dataset.dropped_lines
+    if dropped:
+        rows = f"{len(dropped)} row{'s' if len(dropped) > 1 else ''}"
+        lines.append(f"rows left out: {rows} without a value of "
+                     f"'{dataset.target_name}' ({_lines_text(dropped)})")  # fmt: skip
+    plan = dataset.preprocessing
+    if plan is not None:
+        lines.append(
+            f"preprocessing, fitted on all {len(dataset.y)} rows in the pipeline "
+            "before the CV estimator (the held-out folds enter its statistics, "
+            "never the target):"
+        )
+        lines += [f"  {line}" for line in plan.summary()]
+    return lines
+
+
+def _inputs_text(plan):
+    """The pipeline's first step, as shown: StandardScaler unless more is done."""
+    if plan is None or not (plan.categorical or any(c.n_missing for c in plan.columns)):
+        return "StandardScaler"
+    return "ColumnTransformer (imputation, OneHotEncoder, StandardScaler)"
+
+
 def describe_settings(dataset, alphas, penalties, cv, dropouts=()):
     """Return the lines describing the data, the models and the grid of a study."""
     hidden = penalty_study.NETWORK_PARAMS["hidden_layer_sizes"]
-    model = f"StandardScaler + RegularizedMLP{_KIND[dataset.task]}"
+    model = (
+        f"{_inputs_text(dataset.preprocessing)} + RegularizedMLP{_KIND[dataset.task]}"
+    )
     if dataset.task == "regression":
         model += " (on the standardized target)"
     folds = "stratified " if dataset.task == "classification" else ""
     return [
-        f"data: {dataset.describe()}",
+        *describe_data(dataset),
         f"model: {model}, hidden_layer_sizes={hidden}; "
         f"{_solver_text(penalties, dropouts)}",
         f"grid: {_grid_text(alphas, penalties, dropouts)}; {cv}-fold shuffled "
@@ -126,7 +166,18 @@ def describe_choices(result):
         f"{best.zero_fraction:.0%} zero weights",
         f"one-standard-error rule: {_choice_text(one_se, metric)}, "
         f"{one_se.zero_fraction:.0%} zero weights",
+        *_grid_end_note(best, result.alphas),
     ]
+
+
+def _grid_end_note(best, alphas):
+    """A line when the best alpha is an end of the grid (the CV estimators warn)."""
+    inside = min(alphas) < best.alpha < max(alphas)
+    if best.penalty is None or len(alphas) < 2 or inside:
+        return []
+    end = "smaller" if best.alpha == min(alphas) else "larger"
+    return [f"the best alpha is at the {end} end of the grid: a {end} alpha may score "
+            "better; give --alphas that reach past it"]  # fmt: skip
 
 
 def study_table(result):

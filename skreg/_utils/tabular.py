@@ -15,11 +15,15 @@ Columns are numeric when every value that is not missing reads as a number,
 categorical otherwise, unless the caller says which are categorical.  A value
 is missing when it is None, a float NaN, pandas' NA or NaT, or a string in
 :data:`MISSING_STRINGS` (what a CSV file writes for an empty cell).  Nothing
-here needs pandas: the command line reads CSV files into object arrays.
+here needs pandas: :func:`read_csv` reads a CSV file into an object array,
+and :func:`check_table` lists, in one :class:`TableError`, every column the
+preprocessing cannot use.
 """
 
+import csv
+import math
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from sklearn.compose import ColumnTransformer
@@ -40,6 +44,26 @@ MISSING_STRINGS = frozenset(
 # in the description as looking like an identifier.
 _IDENTIFIER_FRACTION = 0.9
 _MIN_IDENTIFIER_LEVELS = 20
+
+# A target is taken as class labels when all its values are integers and it
+# has at most this many distinct values (and fewer than half the rows).
+MAX_INFERRED_CLASSES = 20
+
+# The magnitude check leaves room for errors of predictions up to this many
+# times the range of a column (the scores square and sum them too).
+_MAGNITUDE_HEADROOM = 100.0
+
+# A message lists at most this many of the cells at fault in a column.
+_CELLS_SHOWN = 3
+_COLUMNS_SHOWN = 8
+
+
+class TableError(ValueError):
+    """A table that cannot be used as it is.
+
+    Its message is one line that names the file, every column at fault and
+    what to do about it.
+    """
 
 
 def _is_missing(value):
@@ -107,7 +131,9 @@ def numeric_values(X):
     Returns
     -------
     values : ndarray of shape (n_samples, n_columns), dtype float64
-        The numbers, with NaN for every missing value.
+        The numbers, with NaN for every missing value; C-contiguous whatever
+        the layout of ``X`` (selecting columns gives a Fortran-ordered array,
+        and a matrix product's rounding depends on the layout).
 
     Raises
     ------
@@ -116,12 +142,12 @@ def numeric_values(X):
     """
     X = np.asarray(X)
     if X.dtype.kind in "biuf":
-        return X.astype(np.float64)
+        return X.astype(np.float64, order="C")
     X = X.astype(object)
     missing = missing_mask(X)
     cells = np.where(missing, np.nan, X)
     try:
-        return cells.astype(np.float64)
+        return cells.astype(np.float64, order="C")
     except (TypeError, ValueError):
         flat, present = X.ravel(), np.flatnonzero(~missing.ravel())
         bad = [flat[i] for i in present if _to_float(flat[i]) is None]
@@ -242,6 +268,23 @@ class TabularPreprocessing:
         """
         return [f"{column.name}: {column.action}" for column in self.columns]
 
+    def summary(self):
+        """One line per distinct action: the columns it is done to, then the action.
+
+        Shorter than :meth:`describe` for a wide table whose columns are mostly
+        treated alike; every column is still named.
+
+        Returns
+        -------
+        lines : list of str
+            ``"name, name, ...: action"``, in the order of each action's first
+            column.
+        """
+        groups = {}
+        for column in self.columns:
+            groups.setdefault(column.action, []).append(column.name)
+        return [f"{', '.join(names)}: {action}" for action, names in groups.items()]
+
 
 def _as_table(X, column_names):
     """(2-D object array, tuple of names) from an array or a DataFrame."""
@@ -249,20 +292,20 @@ def _as_table(X, column_names):
         column_names = [str(name) for name in X.columns]
     values = X.to_numpy(dtype=object) if hasattr(X, "to_numpy") else np.asarray(X)
     if values.ndim != 2:
-        raise ValueError(f"expected a 2-D table, got an array of shape {values.shape}")
+        raise TableError(f"expected a 2-D table, got an array of shape {values.shape}")
     if values.shape[1] == 0:
-        raise ValueError("the table has no columns: there is nothing to learn from")
+        raise TableError("the table has no columns: there is nothing to learn from")
     if values.shape[0] == 0:
-        raise ValueError("the table has no rows")
+        raise TableError("the table has no rows")
     if column_names is None:
         column_names = [f"x{j}" for j in range(values.shape[1])]
     column_names = tuple(str(name) for name in column_names)
     if len(column_names) != values.shape[1]:
-        raise ValueError(
+        raise TableError(
             f"{len(column_names)} column names for a table of {values.shape[1]} columns"
         )
     if len(set(column_names)) != len(column_names):
-        raise ValueError("the column names are not unique")
+        raise TableError("the column names are not unique")
     return values, column_names
 
 
@@ -301,7 +344,7 @@ def _declared_kinds(values, names, missing, categorical):
     listed = {_column_name(names, c) for c in categorical}
     unknown = sorted(listed - set(names))
     if unknown:
-        raise ValueError(f"no column named {', '.join(map(repr, unknown))}")
+        raise TableError(f"no column named {', '.join(map(repr, unknown))}")
     kinds = {}
     for j, name in enumerate(names):
         if name in listed:
@@ -309,7 +352,7 @@ def _declared_kinds(values, names, missing, categorical):
             continue
         row = _first_non_number(values[:, j], missing[:, j])
         if row is not None:
-            raise ValueError(
+            raise TableError(
                 f"column {name!r} is not numeric (row {row} holds "
                 f"{values[row, j]!r}); list it among the categorical columns"
             )
@@ -322,17 +365,14 @@ def _column_name(names, column):
     if not isinstance(column, numbers.Integral):
         return str(column)
     if not -len(names) <= column < len(names):
-        raise ValueError(f"no column at position {column}: the table has {len(names)}")
+        raise TableError(f"no column at position {column}: the table has {len(names)}")
     return names[column]
 
 
 def _check_not_empty(names, missing):
     empty = [names[j] for j in np.flatnonzero(missing.all(axis=0))]
     if empty:
-        raise ValueError(
-            f"every value is missing in column(s) {', '.join(map(repr, empty))}: "
-            "there is nothing to impute from; drop them"
-        )
+        raise TableError(_all_missing(empty))
 
 
 @dataclass(frozen=True)
@@ -400,7 +440,7 @@ def tabular_preprocessing(X, column_names=None, categorical=None):
 
     Raises
     ------
-    ValueError
+    TableError
         If the table has no rows or no columns, the names do not match the
         columns, every value of a column is missing, a listed column does not
         exist, or a column that is not listed as categorical is not numeric.
@@ -424,3 +464,403 @@ def _treatment(name, kind, column, missing):
     if kind == CATEGORICAL:
         levels = len(set(category_values(column[~missing][:, None]).ravel()))
     return ColumnTreatment(name, kind, int(missing.sum()), levels, len(column))
+
+
+# ------------------------------------------------------------- CSV files
+@dataclass(frozen=True)
+class CsvTable:
+    """The cells of a CSV file with a header row, stripped of blanks.
+
+    Attributes
+    ----------
+    path : str
+        The file, as given: the error messages start with it.
+    header : tuple of str
+        The column names.
+    cells : ndarray of shape (n_rows, n_columns), dtype object
+        The fields, as strings (blank lines are not rows).
+    line_numbers : ndarray of shape (n_rows,), dtype int
+        The line of the file each row comes from.
+    """
+
+    path: str
+    header: tuple
+    cells: np.ndarray
+    line_numbers: np.ndarray
+
+    def index(self, name):
+        """The position of a column.
+
+        Parameters
+        ----------
+        name : str
+            The column's name.
+
+        Returns
+        -------
+        index : int
+            Its position in :attr:`header`.
+
+        Raises
+        ------
+        TableError
+            If there is no such column (the message lists the columns).
+        """
+        if name in self.header:
+            return self.header.index(name)
+        names = ", ".join(self.header[:_COLUMNS_SHOWN])
+        more = ", ..." if len(self.header) > _COLUMNS_SHOWN else ""
+        raise TableError(
+            f"'{self.path}' has no column '{name}' (columns: {names}{more})"
+        )
+
+    def column(self, name):
+        """The cells of column ``name`` (ndarray of str)."""
+        return self.cells[:, self.index(name)]
+
+    def numbers(self, name, what):
+        """Column ``name`` as floats, when every cell is a finite number.
+
+        Parameters
+        ----------
+        name : str
+            The column's name.
+        what : str
+            What the column is, for the message (``"the target"``).
+
+        Returns
+        -------
+        values : ndarray of shape (n_rows,), dtype float64
+            The numbers.
+
+        Raises
+        ------
+        TableError
+            If a cell is missing or not a finite number: the message counts
+            them and shows the first ones with their lines.
+        """
+        cells = self.column(name)
+        values = finite_numbers(cells)
+        bad = np.flatnonzero(np.isnan(values))
+        if not len(bad):
+            return values
+        shown = ", ".join(
+            f"{_cell_text(cells[i])} (line {self.line_numbers[i]})"
+            for i in bad[:_CELLS_SHOWN]
+        )
+        count = f"{len(bad)} values are not finite numbers"
+        if len(bad) == 1:
+            count = "1 value is not a finite number"
+        more = ", ..." if len(bad) > _CELLS_SHOWN else ""
+        raise TableError(
+            f"'{self.path}', column '{name}': {count}: {shown}{more} "
+            f"({what} must be numeric)"
+        )
+
+    def target(self, name, task):
+        """Column ``name`` as a target, with the rows where it is missing left out.
+
+        Parameters
+        ----------
+        name : str
+            The target column.
+        task : {"classification", "regression"}
+            What predicting it is (:func:`infer_task` tells).
+
+        Returns
+        -------
+        table : CsvTable
+            The rows with a value of the target.
+        y : ndarray of shape (table's rows,)
+            Floats for regression; class labels for classification, as floats
+            when they are all numbers, else as strings.
+        dropped : tuple of int
+            The lines of the rows left out.
+
+        Raises
+        ------
+        TableError
+            If every value of the target is missing, or a regression target
+            is not a finite number somewhere or has a single value.
+        """
+        missing = missing_mask(self.column(name))
+        if missing.all():
+            raise TableError(
+                f"'{self.path}': every value of the target '{name}' is missing"
+            )
+        table = self.rows(~missing)
+        dropped = tuple(self.line_numbers[missing].tolist())
+        if task == "regression":
+            y = table.numbers(name, "a regression target")
+            if np.ptp(y) == 0:
+                raise TableError(
+                    f"'{self.path}': the target '{name}' has the single value "
+                    f"{y[0]:g}: there is nothing to predict"
+                )
+            return table, y, dropped
+        labels = table.column(name)
+        numbers = finite_numbers(labels)
+        return table, labels if np.isnan(numbers).any() else numbers, dropped
+
+    def rows(self, keep):
+        """The table of the rows where ``keep`` (a boolean mask) is True."""
+        return replace(
+            self, cells=self.cells[keep], line_numbers=self.line_numbers[keep]
+        )
+
+
+def _finite_number(value):
+    number = _to_float(value)
+    return number if number is not None and math.isfinite(number) else math.nan
+
+
+def finite_numbers(values):
+    """The finite numbers in a sequence of cells, NaN for any other cell.
+
+    Parameters
+    ----------
+    values : sequence
+        Numbers or strings (a CSV file's cells).
+
+    Returns
+    -------
+    numbers : ndarray of shape (len(values),), dtype float64
+        ``float(value)`` where it is a finite number; NaN where the value is
+        missing, infinite or not a number.
+    """
+    return np.array([_finite_number(value) for value in values], dtype=np.float64)
+
+
+def _cell_text(cell):
+    return "a missing value" if _is_missing(cell) else repr(cell)
+
+
+def read_csv(path):
+    """Read a CSV file with a header row (UTF-8, with a byte order mark or not).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file.
+
+    Returns
+    -------
+    table : CsvTable
+        Its header and cells, without the blank lines.
+
+    Raises
+    ------
+    TableError
+        If the file cannot be read or is not a CSV file, is empty, has an
+        empty or repeated column name, no data rows, or a row whose number of
+        fields is not the header's.
+    """
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as file:
+            lines = list(csv.reader(file))
+    except FileNotFoundError:
+        raise TableError(f"no such file: '{path}'") from None
+    except IsADirectoryError:
+        raise TableError(f"'{path}' is a directory, not a CSV file") from None
+    except UnicodeDecodeError:
+        raise TableError(f"'{path}' is not a UTF-8 text file") from None
+    except csv.Error as exc:
+        raise TableError(f"'{path}' is not a valid CSV file: {exc}") from None
+    except OSError as exc:
+        raise TableError(f"cannot read '{path}': {exc.strerror}") from None
+    numbered = [(n, line) for n, line in enumerate(lines, 1) if any(line)]
+    if not numbered:
+        raise TableError(f"'{path}' is empty")
+    header = tuple(name.strip() for name in numbered[0][1])
+    _check_header(path, header, numbered[1:])
+    cells = np.array(
+        [[field.strip() for field in line] for _, line in numbered[1:]], dtype=object
+    ).reshape(-1, len(header))
+    line_numbers = np.array([n for n, _ in numbered[1:]], dtype=int)
+    return CsvTable(str(path), header, cells, line_numbers)
+
+
+def _check_header(path, header, numbered_rows):
+    """Refuse empty or repeated column names, rows of another length, no rows."""
+    if any(not name for name in header):
+        raise TableError(f"'{path}': the header has an empty column name")
+    repeated = [name for j, name in enumerate(header) if name in header[:j]]
+    if repeated:
+        raise TableError(f"'{path}': the column name '{repeated[0]}' appears twice")
+    for line_number, line in numbered_rows:
+        if len(line) != len(header):
+            raise TableError(
+                f"'{path}', line {line_number}: {len(line)} fields, expected "
+                f"{len(header)} as in the header"
+            )
+    if not numbered_rows:
+        raise TableError(f"'{path}' has a header but no data rows")
+
+
+# ------------------------------------------------------------ the checks
+def infer_task(values):
+    """Whether a target holds class labels or a continuous quantity.
+
+    Labels are values that are not all finite numbers, or integers with at
+    most :data:`MAX_INFERRED_CLASSES` distinct values (and fewer than half as
+    many as the values).  Missing values are left aside.
+
+    Parameters
+    ----------
+    values : array-like of shape (n_values,)
+        The target's values (numbers, or strings such as a CSV file's).
+
+    Returns
+    -------
+    task : {"classification", "regression"}
+        What predicting the target is.
+    """
+    values = np.asarray(values, dtype=object)
+    numbers = finite_numbers(values[~missing_mask(values)])
+    if np.isnan(numbers).any():
+        return "classification"
+    n_distinct = len(np.unique(numbers))
+    few = n_distinct <= MAX_INFERRED_CLASSES and 2 * n_distinct < len(numbers)
+    integers = bool(np.all(numbers == np.round(numbers)))
+    return "classification" if integers and few else "regression"
+
+
+def _columns_phrase(names):
+    """("column 'a'", "has", "it") or ("columns 'a', 'b'", "have", "them")."""
+    listed = ", ".join(f"'{name}'" for name in names)
+    if len(names) == 1:
+        return f"column {listed}", "has", "it"
+    return f"columns {listed}", "have", "them"
+
+
+def _standardizable(values):
+    """Whether ``values`` (NaN ignored) can be standardized in float64.
+
+    On any subset of rows the squared deviations from the mean sum to at most
+    ``n_samples * range**2``; that is kept finite, with headroom for the
+    squared errors of predictions.
+    """
+    values = np.asarray(values, dtype=np.float64)
+    values = values[~np.isnan(values)]
+    if not len(values):
+        return True
+    with np.errstate(over="ignore", invalid="ignore"):
+        spread = np.ptp(values) * _MAGNITUDE_HEADROOM
+        squares = len(values) * spread * spread
+        total = np.sum(np.abs(values))
+    return bool(np.isfinite(squares) and np.isfinite(total))
+
+
+def _too_large(columns):
+    """The problem of the columns (name: floats) too large to standardize, or None."""
+    bad = [name for name, values in columns.items() if not _standardizable(values)]
+    if not bad:
+        return None
+    largest = max(np.nanmax(np.abs(columns[name])) for name in bad)
+    what, has, it = _columns_phrase(bad)
+    return (
+        f"{what} {has} values too large in magnitude to standardize "
+        f"(up to {largest:.3g}): rescale {it}"
+    )
+
+
+def check_magnitude(name, columns):
+    """Refuse columns whose values are too large to standardize in float64.
+
+    Parameters
+    ----------
+    name : str
+        The table's name, which starts the message.
+    columns : dict
+        ``{column name: array of floats}`` (NaN for missing values).
+
+    Raises
+    ------
+    TableError
+        Naming every such column, if any.
+    """
+    problem = _too_large(columns)
+    if problem is not None:
+        raise TableError(f"{name}: {problem}")
+
+
+def table_problems(X, column_names):
+    """Everything in a table that the preprocessing cannot use.
+
+    Columns whose values are all missing (nothing to impute from), numeric
+    columns with infinite values or values too large to standardize, and a
+    table whose every column holds a single value (nothing to learn from).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_columns)
+        The table (numbers, strings, missing values).
+    column_names : sequence of str
+        Names of the columns.
+
+    Returns
+    -------
+    problems : list of str
+        One sentence per problem, naming all the columns that have it and
+        saying what to do; empty for a table the preprocessing can use.
+    """
+    values, names = _as_table(X, column_names)
+    missing = missing_mask(values)
+    empty = [names[j] for j in np.flatnonzero(missing.all(axis=0))]
+    problems = [_all_missing(empty)] if empty else []
+    problems += _numeric_problems(values, names)
+    counts = [_n_values(values[:, j], missing[:, j]) for j in range(len(names))]
+    if len(empty) < len(names) and max(counts) <= 1:
+        problems.append("every column holds a single value: there is nothing to learn")
+    return problems
+
+
+def _all_missing(names):
+    what, _, them = _columns_phrase(names)
+    reason = "there is nothing to impute from"
+    return f"every value is missing in {what}: {reason}; drop {them}"
+
+
+def _numeric_problems(values, names):
+    """The numeric columns with infinite values, then those too large to scale."""
+    kinds = infer_column_kinds(values, names)
+    numeric = [j for j, name in enumerate(names) if kinds[name] == NUMERIC]
+    floats = numeric_values(values[:, numeric]).T
+    columns = {names[j]: column for j, column in zip(numeric, floats, strict=True)}
+    infinite = [name for name, column in columns.items() if np.isinf(column).any()]
+    problems = []
+    if infinite:
+        what, has, _ = _columns_phrase(infinite)
+        problems.append(
+            f"{what} {has} infinite values: replace them with numbers, or empty "
+            "those cells to have them imputed"
+        )
+    finite = {name: columns[name] for name in columns if name not in infinite}
+    return problems + [problem for problem in [_too_large(finite)] if problem]
+
+
+def _n_values(column, missing):
+    """Number of distinct values of a column, missing values aside."""
+    return len(set(category_values(column[~missing][:, None]).ravel()))
+
+
+def check_table(X, column_names, name):
+    """Refuse a table the preprocessing cannot use, naming all its problems.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_columns)
+        The table (numbers, strings, missing values).
+    column_names : sequence of str
+        Names of the columns.
+    name : str
+        The table's name, which starts the message.
+
+    Raises
+    ------
+    TableError
+        With every sentence of :func:`table_problems`, if there is any.
+    """
+    problems = table_problems(X, column_names)
+    if problems:
+        raise TableError(f"{name}: " + "; ".join(problems))

@@ -38,6 +38,7 @@ import json
 import multiprocessing
 import os
 import platform
+import re
 import subprocess
 import sys
 import time
@@ -76,6 +77,7 @@ INNER_FOLDS = 3
 HIDDEN = (100,)
 TEST_SIZE = 0.25
 SPLIT_SEED = 0
+NOT_AVAILABLE = "–"  # an en dash: a lone "-" in an rst table cell is a bullet
 QUICK_SETS = ("teaching_ratings", "penguins", "diabetes")
 PRELOADED = [
     "numpy",
@@ -495,12 +497,20 @@ def ranks(scores):
     return np.vstack([rankdata(-row, method="average") for row in filled])
 
 
+_STATUS_WORDS = {"failed": "failed", "timeout": "timed out", "skipped": "skipped"}
+
+
 def _score_cell(runs, best):
     if not runs:
-        return "-"
+        return NOT_AVAILABLE
     bad = [r for r in runs if r["status"] != "ok"]
     if bad:
-        return f"{bad[0]['status']} ({len(bad)}/{len(runs)})"
+        words = [
+            word
+            for status, word in _STATUS_WORDS.items()
+            if any(r["status"] == status for r in bad)
+        ]
+        return f"{len(bad)}/{len(runs)} {' or '.join(words)}"
     values = np.array([r["score"] for r in runs])
     text = f"{values.mean():.3f} ± {values.std():.3f}"
     return f"**{text}**" if np.isclose(values.mean(), best) else text
@@ -520,7 +530,7 @@ def score_table(results):
 
 def _seconds(value):
     if np.isnan(value):
-        return "-"
+        return NOT_AVAILABLE
     return f"{value:.2f}" if value < 10 else f"{value:.0f}"
 
 
@@ -551,38 +561,44 @@ def _wins(scores):
     return (np.isclose(filled, best) & np.isfinite(filled)).sum(axis=0)
 
 
-def _summary_row(results, j, rank, times, wins):
+def _mean_or_nan(column):
+    return np.nanmean(column) if np.isfinite(column).any() else np.nan
+
+
+def _summary_row(results, j, ranked, times, wins):
     model = results.models[j]
     runs = [r for name in results.datasets for r in results.runs(name, model)]
     failed = sum(r["status"] != "ok" for r in runs)
     warned = sum(bool(r.get("warnings")) for r in runs)
     ratio = _time_ratio(times, results.models, j)
+    everywhere, finished = ranked
     return [
         MODELS[model],
-        f"{rank[:, j].mean():.2f}",
+        f"{everywhere[:, j].mean():.2f}",
+        NOT_AVAILABLE if not finished.size else f"{finished[:, j].mean():.2f}",
         str(int(wins[j])),
         f"{failed}/{len(runs)}",
         f"{warned}/{len(runs)}",
-        _seconds(np.nanmean(times[:, j]) if np.isfinite(times[:, j]).any() else np.nan),
-        "-" if np.isnan(ratio) else f"{ratio:.2f}",
+        _seconds(_mean_or_nan(times[:, j])),
+        NOT_AVAILABLE if np.isnan(ratio) else f"{ratio:.2f}",
     ]
 
 
 def summary_table(results):
-    """Mean rank, wins, failures, warnings and relative time of every model."""
+    """Mean ranks, wins, failures, warnings and relative time of every model.
+
+    The second mean rank is over the sets on which every model has a score.
+    """
     scores, times = mean_scores(results), mean_times(results)
-    rank, wins = ranks(scores), _wins(scores)
-    header = [
-        "model",
-        "mean rank",
-        "wins",
-        "failed fits",
-        "fits with warnings",
-        "mean fit time (s)",
-        f"time / {MODELS[BASELINE]}",
-    ]
+    complete = scores[np.isfinite(scores).all(axis=1)]
+    ranked = (ranks(scores), ranks(complete) if complete.size else complete)
+    header = ["model", "mean rank", f"mean rank, {len(complete)} sets all finished"]
+    header += ["wins", "failed fits", "fits with warnings", "mean fit time (s)"]
+    header.append(f"time / {MODELS[BASELINE]}")
+    wins = _wins(scores)
     rows = [
-        _summary_row(results, j, rank, times, wins) for j in range(len(results.models))
+        _summary_row(results, j, ranked, times, wins)
+        for j in range(len(results.models))
     ]
     return header, rows
 
@@ -618,20 +634,28 @@ def sets_table(results):
     return header, rows
 
 
+def _message_kind(error):
+    """The start of a failure message, numbers masked, to group similar ones."""
+    return re.sub(r"[-+]?\d+(\.\d+)?(e[-+]?\d+)?", "#", error)[:100]
+
+
 def failure_lines(results):
-    """One line per model and distinct failure: its count, sets and message."""
+    """One line per model and kind of failure: its count, sets and a message."""
     where = {}
     for r in results.records:
         if r["status"] != "ok":
-            where.setdefault((r["model"], r["status"], r["error"]), []).append(r)
+            key = (r["model"], r["status"], _message_kind(r["error"]))
+            where.setdefault(key, []).append(r)
     order = list(MODELS)
     lines = []
     for key in sorted(where, key=lambda k: (order.index(k[0]), k[1], k[2])):
-        model, status, error = key
-        names = sorted({r["dataset"] for r in where[key]})
+        found = where[key]
+        names = sorted({r["dataset"] for r in found})
+        message = found[0]["error"]
+        message = message if len(message) <= 160 else message[:157] + "..."
         lines.append(
-            f"{MODELS[model]}, {status} x{len(where[key])} "
-            f"({', '.join(names)}): {error}"
+            f"{MODELS[key[0]]}, {_STATUS_WORDS[key[1]]} x{len(found)} "
+            f"({', '.join(names)}): {message}"
         )
     return lines
 
@@ -704,7 +728,11 @@ def _protocol(results):
 def report_blocks(results):
     """The report as (kind, content) blocks, rendered to Markdown or rst."""
     blocks = [
-        ("text", "Command: `python benchmarks/realdata.py --write`. Records from:"),
+        (
+            "text",
+            "Command: `python benchmarks/realdata.py --write` (with the "
+            "settings below). Records from:",
+        ),
         ("list", _run_lines(results)),
         ("text", _protocol(results)),
         ("heading", "The data sets"),
@@ -728,7 +756,8 @@ def report_blocks(results):
 SUMMARY_NOTE = (
     "The rank of a model on a set orders the mean scores (1 the best, ties "
     "shared); a model with a failed, timed-out or skipped split ranks last on "
-    "that set. Wins count the sets where a model has the best mean score "
+    "that set; the second mean rank is over the sets where every model has "
+    "a score. Wins count the sets where a model has the best mean score "
     "(a tie is a win for each). The time ratio is the geometric mean over "
     "the sets of the model's fit time over "
     f"{MODELS[BASELINE]}'s."
@@ -794,7 +823,8 @@ _MARKERS = {
     "linear_cv": "v",
     "hgb": "P",
 }
-SCORE_FLOOR = -0.25  # scores further below the best sit on the left edge
+SCORE_FLOOR = -0.25  # scores further below the best are drawn at the floor
+FAILED_AT = -0.29  # where a failed model's cross is drawn
 
 
 def _plot_panel(ax, values, results, failed_at):
@@ -838,8 +868,13 @@ def plot(results, path):
     below = np.maximum(scores - best[:, None], SCORE_FLOOR)
     height = 1.8 + 0.3 * len(results.datasets)
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, height), sharey=True)
-    _plot_panel(left, below, results, failed_at=SCORE_FLOOR)
-    left.set_xlabel(f"score - best score on the set (x: failed; floor {SCORE_FLOOR})")
+    _plot_panel(left, below, results, failed_at=FAILED_AT)
+    ticks = np.arange(SCORE_FLOOR, 0.01, 0.05)
+    left.set_xticks(
+        [FAILED_AT, *ticks], ["failed", *(f"{t + 0.0:.2f}" for t in ticks.round(2))]
+    )
+    left.axvline(SCORE_FLOOR, color="0.6", lw=0.8, ls=":")
+    left.set_xlabel(f"score - best score on the set (floor {SCORE_FLOOR})")
     _plot_panel(right, times, results, failed_at=None)
     if np.isfinite(times).any():
         right.set_xscale("log")

@@ -57,6 +57,9 @@ ALPHA_MIN_RATIO = 1e-3
 # grows by one decade past that end (at the grid's own spacing), at most this
 # many times per end; past an explicit list's end the estimator warns.
 MAX_GRID_EXTENSIONS = 3
+# ... and stops when a growth raised the best mean score by less than this
+# share of the range of the mean scores.
+GRID_GAIN = 1e-3
 
 # path_max_iter="auto": a warm-started fit along a path gets max_iter divided
 # by this.  Adam: on digits ((64,), max_iter=100, 8 alphas, 5 folds) a tenth
@@ -221,7 +224,7 @@ class _Path:
 def _decade_past(alphas, edge):
     """One more decade of alphas past an end, at the grid's own spacing."""
     ratio = alphas[0] / alphas[1] if len(alphas) > 1 and alphas[1] > 0 else 10.0
-    steps = max(1, int(round(np.log(10.0) / np.log(ratio))))
+    steps = max(1, int(np.ceil(np.log(10.0) / np.log(ratio) - 1e-9)))
     powers = np.arange(1, steps + 1)
     if edge == "smaller":
         return alphas[-1] / ratio**powers
@@ -527,9 +530,13 @@ class _RegularizedMLPCV(AtomicSetParamsMixin, BaseEstimator):
         """Store the scores and the choice; grow an int grid past its best end.
 
         An explicit ``alphas`` list is not grown: a best mean score at its
-        end (and at the end of a grown grid) warns.
+        end (and at the end of a grown grid) warns.  Growth stops quietly
+        when it no longer pays: the last one raised the best mean score by
+        less than GRID_GAIN of the scores' range (a plateau, such as a
+        linear model's least squares as alpha goes to 0).
         """
         self.grid_extensions_ = []
+        previous = None
         while True:
             records = [
                 [p.record for p in paths if _penalty_key(p.penalty) == key]
@@ -539,8 +546,9 @@ class _RegularizedMLPCV(AtomicSetParamsMixin, BaseEstimator):
             self._select()
             edge = self._best_edge()
             grown = self.grid_extensions_.count(edge)
-            if edge is None:
+            if edge is None or (grown and self._plateau(previous)):
                 return alphas
+            previous = self.best_score_
             if not isinstance(self.alphas, Integral) or grown == MAX_GRID_EXTENSIONS:
                 _warn_at_the_edge(edge, self.alpha_, isinstance(self.alphas, Integral))
                 return alphas
@@ -552,6 +560,12 @@ class _RegularizedMLPCV(AtomicSetParamsMixin, BaseEstimator):
                 print(f"The best mean score was at the {edge} end of the alphas: "
                       f"added {len(more)} down to {more.min():.3g} / up to "
                       f"{more.max():.3g}.")  # fmt: skip
+
+    def _plateau(self, previous):
+        """Whether the best mean score rose by under GRID_GAIN of its range."""
+        scores = self.cv_results_["mean_test_score"]
+        spread = np.nanmax(scores) - np.nanmin(scores)
+        return self.best_score_ - previous <= GRID_GAIN * spread
 
     def _best_edge(self):
         """ "smaller"/"larger" when the chosen alpha is at that end of the grid.

@@ -30,6 +30,7 @@ from skreg import (
     RegularizedMLPRegressorCV,
     regularization_path,
 )
+from skreg._cv import GRID_GAIN, MAX_GRID_EXTENSIONS
 from skreg._path import (
     default_alphas,
     fit_on_path,
@@ -641,13 +642,12 @@ def _edge_data(noise):
 def test_an_int_grid_grows_past_the_smaller_end_where_the_best_sits():
     X, y = _edge_data(noise=0.01)  # almost no noise: the best alpha is tiny
     params = dict(hidden_layer_sizes=(), solver="lbfgs", cv=KFold(3), tol=1e-10)
-    grown = RegularizedMLPRegressorCV(alphas=4, **params)
-    with pytest.warns(UserWarning, match="smaller end of the alphas .* extended"):
-        grown.fit(X, y)
-    assert grown.grid_extensions_ == ["smaller"] * 3
+    grown = RegularizedMLPRegressorCV(alphas=4, **params).fit(X, y)
+    n_grown = len(grown.grid_extensions_)
+    assert n_grown >= 1 and set(grown.grid_extensions_) == {"smaller"}
     first = default_alphas(X, y, False, 4)
     assert_allclose(grown.alphas_[:4], first)
-    assert_allclose(grown.alphas_[4:], first[-1] / 10.0 ** np.arange(1, 4))
+    assert_allclose(grown.alphas_[4:], first[-1] / 10.0 ** np.arange(1, n_grown + 1))
     assert grown.alpha_ == grown.alphas_[-1]
     # the path continued: the first alphas' scores are those of the short grid
     short = RegularizedMLPRegressorCV(alphas=first, **params)
@@ -655,6 +655,23 @@ def test_an_int_grid_grows_past_the_smaller_end_where_the_best_sits():
         short.fit(X, y)
     assert_allclose(grown.scores_["l2"][:, :4], short.scores_["l2"], rtol=1e-8)
     assert grown.best_score_ > short.best_score_
+    # it stopped where a growth no longer paid (least squares as alpha -> 0)
+    mean = grown.scores_["l2"].mean(axis=0)
+    spread = mean.max() - mean.min()
+    assert n_grown == MAX_GRID_EXTENSIONS or mean[-1] - mean[-2] <= GRID_GAIN * spread
+
+
+def test_a_grid_grown_three_times_warns_at_its_end(monkeypatch):
+    import skreg._cv as cv
+
+    monkeypatch.setattr(cv, "GRID_GAIN", -np.inf)  # every growth pays
+    X, y = _edge_data(noise=0.01)
+    grown = RegularizedMLPRegressorCV(
+        hidden_layer_sizes=(), solver="lbfgs", alphas=4, cv=KFold(3), tol=1e-10
+    )
+    with pytest.warns(UserWarning, match="smaller end of the alphas .* extended"):
+        grown.fit(X, y)
+    assert grown.grid_extensions_ == ["smaller"] * MAX_GRID_EXTENSIONS
 
 
 def test_an_int_grid_grows_past_the_larger_end_where_the_best_sits():

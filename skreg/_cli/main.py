@@ -42,11 +42,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 class _TopParser(_Parser):
-    """The ``skreg`` parser, whose help goes on with the default command's.
-
-    An unknown option of ``study`` run without its name is reported against
-    ``skreg --help``, so that help must list them.
-    """
+    """The ``skreg`` parser; its help, where errors of ``study`` point, lists its."""
 
     default_parser = None  # the subcommand run without one
 
@@ -64,10 +60,7 @@ class _TopParser(_Parser):
 
 # ---------------------------------------------------------- argument types
 def _checked(convert, accepts, requirement, name):
-    """Return an argparse type: ``convert`` the text, refuse what ``accepts`` not.
-
-    ``name`` is the type's name in argparse's own messages ("invalid int value").
-    """
+    """An argparse type named ``name``: ``convert``, refuse what ``accepts`` not."""
 
     def parse(text):
         value = convert(text)
@@ -125,160 +118,102 @@ def _values_text(values):
 
 # ---------------------------------------------------------------- parsers
 def _add_common(parser, out_default, cv_default, cv_quick, jobs, seeded):
-    parser.add_argument(
-        "-q", "--quiet", action="store_true",
-        help="print the table only (no progress, no summary)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--n-jobs", type=_n_jobs, default=None, metavar="N",
-        help=f"{jobs} run in parallel (-1: all cores; default: 1)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--random-state", type=_seed, default=0, metavar="SEED",
-        help=f"seed of {seeded} (default: 0)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--out", default=out_default, metavar="DIR",
-        help=f"report folder, created if needed (default: {out_default}/)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--cv", type=_folds, default=None, metavar="K",
-        help=f"number of cross-validation folds (default: {cv_default}; "
-        f"{cv_quick} with --quick)",
-    )  # fmt: skip
+    # fmt: off
+    add = parser.add_argument
+    add("-q", "--quiet", action="store_true",
+        help="print the table only (no progress, no summary)")
+    add("--n-jobs", type=_n_jobs, metavar="N",
+        help=f"{jobs} run in parallel (-1: all cores; default: 1)")
+    add("--random-state", type=_seed, default=0, metavar="SEED",
+        help=f"seed of {seeded} (default: 0)")
+    add("--out", default=out_default, metavar="DIR",
+        help=f"report folder, created if needed (default: {out_default}/)")
+    add("--cv", type=_folds, metavar="K",
+        help=f"cross-validation folds (default: {cv_default}; {cv_quick} with --quick)")
+    # fmt: on
 
 
 def _add_study(subparsers):
+    study = penalty_study
     parser = subparsers.add_parser(
         "study",
         help="cross-validated grid search over penalty and alpha (default command)",
-        description=(
-            "Cross-validate RegularizedMLPClassifier or RegularizedMLPRegressor "
-            "with every penalty over a grid of alpha (RegularizedMLPClassifierCV "
-            "or RegularizedMLPRegressorCV, one per solver), print a ranked table "
-            "(CV score, training score, generalization gap, fraction of zero "
-            "weights, fit time) and write a report folder with figures and "
-            "report.html.  Progress goes to the standard error."
-        ),
+        description="Cross-validate RegularizedMLPClassifier or Regressor with every "
+        "penalty over a grid of alpha (their CV estimators, one per solver), print "
+        "a ranked table (CV and training scores, gap, zero weights, fit time) and "
+        "write a report folder with figures and report.html.  Progress goes to "
+        "the standard error.",
     )
-    _add_study_data_options(parser)
-    _add_study_grid_options(parser)
-    _add_common(
-        parser, STUDY_OUT, penalty_study.DEFAULT_CV, penalty_study.QUICK_CV,
-        jobs="paths (one fold, one penalty)",
-        seeded="the folds and the weight initialisation",
-    )  # fmt: skip
+    # fmt: off
+    data = parser.add_argument_group("data (a bundled dataset or a CSV file)")
+    source = data.add_mutually_exclusive_group()
+    source.add_argument("--dataset", choices=tuple(cli_data.BUILTIN_DATASETS),
+        default=study.DEFAULT_DATASET,
+        help=f"dataset bundled with scikit-learn (default: {study.DEFAULT_DATASET})")
+    source.add_argument("--csv", metavar="FILE",
+        help="CSV file with a header row; the columns besides --target are the "
+        "features: numbers imputed (median) and standardized, others imputed "
+        "(most frequent) and one-hot encoded; rows without a target left out")
+    data.add_argument("--target", metavar="COLUMN", help="target column of --csv")
+    data.add_argument("--task", choices=cli_data.TASKS,
+        help="the --csv target's task (default: classification for integers "
+        f"with at most {MAX_INFERRED_CLASSES} values, else regression)")
+    grid = parser.add_argument_group("grid")
+    grid.add_argument("--quick", action="store_true",
+        help=f"smaller grid: alpha = {_values_text(study.QUICK_ALPHAS)}, "
+        f"{study.QUICK_CV} folds")
+    grid.add_argument("--alphas", type=_alphas, metavar="A,B,...",
+        help=f"penalty strengths (default: {_values_text(study.DEFAULT_ALPHAS)})")
+    grid.add_argument("--penalties", type=_penalties, default=study.PENALTIES,
+        metavar="P,Q,...",
+        help=f"penalties to try (default: all: {','.join(_PENALTY_NAMES)})")
+    grid.add_argument("--dropout", type=_dropout, nargs="+", default=(),
+        metavar="RATE",
+        help="dropout rates in (0, 1): each adds candidates for penalty none and "
+        "l2 (if in --penalties; not the others, to keep the grid small) at every "
+        "alpha, fitted with Adam, and the table a dropout column (default: none)")
+    _add_common(parser, STUDY_OUT, study.DEFAULT_CV, study.QUICK_CV,
+                jobs="paths (one fold, one penalty)",
+                seeded="the folds and the weight initialisation")
+    # fmt: on
     parser.set_defaults(func=_run_study)
     return parser
 
 
-def _add_study_data_options(parser):
-    data = parser.add_argument_group("data (a bundled dataset or a CSV file)")
-    source = data.add_mutually_exclusive_group()
-    source.add_argument(
-        "--dataset", choices=tuple(cli_data.BUILTIN_DATASETS),
-        default=penalty_study.DEFAULT_DATASET,
-        help="dataset bundled with scikit-learn "
-        f"(default: {penalty_study.DEFAULT_DATASET})",
-    )  # fmt: skip
-    source.add_argument(
-        "--csv", metavar="FILE",
-        help="comma-separated file with a header row; the columns other than "
-        "--target are the features: numbers are imputed (median) and "
-        "standardized, other columns imputed (most frequent) and one-hot "
-        "encoded; rows without a target are left out",
-    )  # fmt: skip
-    data.add_argument("--target", metavar="COLUMN", help="target column of --csv")
-    data.add_argument(
-        "--task", choices=cli_data.TASKS,
-        help="what the --csv target is (default: guessed; a column of integers "
-        f"with at most {MAX_INFERRED_CLASSES} values is classification)",
-    )  # fmt: skip
-
-
-def _add_study_grid_options(parser):
-    grid = parser.add_argument_group("grid")
-    grid.add_argument(
-        "--quick", action="store_true",
-        help=f"smaller grid: alpha = {_values_text(penalty_study.QUICK_ALPHAS)}, "
-        f"{penalty_study.QUICK_CV} folds",
-    )  # fmt: skip
-    grid.add_argument(
-        "--alphas", type=_alphas, metavar="A,B,...",
-        help="penalty strengths "
-        f"(default: {_values_text(penalty_study.DEFAULT_ALPHAS)})",
-    )  # fmt: skip
-    grid.add_argument(
-        "--penalties", type=_penalties, default=penalty_study.PENALTIES,
-        metavar="P,Q,...",
-        help=f"penalties to try (default: all: {','.join(_PENALTY_NAMES)})",
-    )  # fmt: skip
-    grid.add_argument(
-        "--dropout", type=_dropout, nargs="+", default=(), metavar="RATE",
-        help="dropout rates in (0, 1): for each, add candidates with that "
-        "dropout for penalty none and for l2 at every alpha (when in "
-        "--penalties; not for the other penalties, to keep the grid small), "
-        "fitted with Adam like l0 and group_lasso; the table gets a dropout "
-        "column (default: no dropout)",
-    )  # fmt: skip
-
-
 def _add_capacity(subparsers):
+    study = capacity_study
     parser = subparsers.add_parser(
         "capacity",
         help="training and validation error of polynomials against the degree",
-        description=(
-            "Cross-validate polynomials of degree 0 to --max-degree on noisy "
-            "values of a random polynomial (or two columns of a CSV file), print "
-            "the training and validation errors with the degree chosen by the "
-            "best score and by the one-standard-error rule, and write a report "
-            "folder with figures and report.html."
-        ),
+        description="Cross-validate polynomials of degree 0 to --max-degree on "
+        "noisy values of a random polynomial (or two columns of a CSV file), print "
+        "the training and validation errors with the degrees chosen by the best "
+        "score and by the one-standard-error rule, and write a report folder with "
+        "figures and report.html.",
     )
-    _add_capacity_data_options(parser)
-    degrees = parser.add_argument_group("degrees")
-    degrees.add_argument(
-        "--max-degree", type=_degree, metavar="D",
-        help=f"largest degree tried (default: {capacity_study.DEFAULT_MAX_DEGREE}; "
-        f"{capacity_study.QUICK_MAX_DEGREE} with --quick)",
-    )  # fmt: skip
-    degrees.add_argument(
-        "--quick", action="store_true",
-        help=f"degrees up to {capacity_study.QUICK_MAX_DEGREE}, "
-        f"{capacity_study.QUICK_CV} folds",
-    )  # fmt: skip
-    _add_common(
-        parser, CAPACITY_OUT, capacity_study.DEFAULT_CV, capacity_study.QUICK_CV,
-        jobs="fits", seeded="the synthetic data and the folds",
-    )  # fmt: skip
-    parser.set_defaults(func=_run_capacity)
-
-
-def _add_capacity_data_options(parser):
+    # fmt: off
     data = parser.add_argument_group(
-        "data (synthetic by default, or two columns of a CSV file)"
-    )
-    data.add_argument(
-        "--true-degree", type=_degree, metavar="D",
-        help="degree of the true polynomial "
-        f"(default: {capacity_study.DEFAULT_TRUE_DEGREE})",
-    )  # fmt: skip
-    data.add_argument(
-        "--noise", type=_noise, metavar="STD",
-        help=f"std of the Gaussian noise (default: {capacity_study.DEFAULT_NOISE:g})",
-    )  # fmt: skip
-    data.add_argument(
-        "--n-samples", type=_count, metavar="N",
-        help=f"number of points (default: {capacity_study.DEFAULT_N_SAMPLES})",
-    )  # fmt: skip
-    data.add_argument(
-        "--csv", metavar="FILE", help="comma-separated file with a header row"
-    )
-    data.add_argument(
-        "--feature", metavar="COLUMN",
-        help="input column of --csv (default: the only column besides --target)",
-    )  # fmt: skip
+        "data (synthetic by default, or two columns of a CSV file)")
+    data.add_argument("--true-degree", type=_degree, metavar="D",
+        help=f"degree of the true polynomial (default: {study.DEFAULT_TRUE_DEGREE})")
+    data.add_argument("--noise", type=_noise, metavar="STD",
+        help=f"std of the Gaussian noise (default: {study.DEFAULT_NOISE:g})")
+    data.add_argument("--n-samples", type=_count, metavar="N",
+        help=f"number of points (default: {study.DEFAULT_N_SAMPLES})")
+    data.add_argument("--csv", metavar="FILE", help="CSV file with a header row")
+    data.add_argument("--feature", metavar="COLUMN",
+        help="input column of --csv (default: the only column besides --target)")
     data.add_argument("--target", metavar="COLUMN", help="target column of --csv")
+    degrees = parser.add_argument_group("degrees")
+    degrees.add_argument("--max-degree", type=_degree, metavar="D",
+        help=f"largest degree tried (default: {study.DEFAULT_MAX_DEGREE}; "
+        f"{study.QUICK_MAX_DEGREE} with --quick)")
+    degrees.add_argument("--quick", action="store_true",
+        help=f"degrees up to {study.QUICK_MAX_DEGREE}, {study.QUICK_CV} folds")
+    _add_common(parser, CAPACITY_OUT, study.DEFAULT_CV, study.QUICK_CV,
+                jobs="fits", seeded="the synthetic data and the folds")
+    # fmt: on
+    parser.set_defaults(func=_run_capacity)
 
 
 def build_parser():
@@ -323,9 +258,8 @@ def _duration(seconds):
 class _Progress:
     """Prints a line per candidate of ``grid`` as its CV estimator ends, with the ETA.
 
-    A CV estimator gives all its candidates at once: the ETA extrapolates the
-    time per candidate of those done (all of them, not one) to the others.
-    ``clock`` returns seconds.
+    The ETA extrapolates the time per candidate done (a CV estimator gives
+    all its candidates at once) to the others; ``clock`` returns seconds.
     """
 
     def __init__(self, stream, grid, metric, clock=time.perf_counter):
@@ -415,8 +349,7 @@ def _same_file(path, other):
 def _finish(args, out, err, report, replacing):
     """Print the report's table and conclusions, write it and say where.
 
-    Without matplotlib the last line (on ``err``, even with ``--quiet``) says
-    that the report has no figures and how to get them.
+    Without matplotlib a last line on ``err``, even with ``--quiet``, says so.
     """
     print(_printable(report.table.to_text(), out), file=out, flush=True)
     _say(args, out, "", *report.conclusions)

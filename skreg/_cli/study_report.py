@@ -92,11 +92,7 @@ def _lines_text(lines):
 
 
 def describe_data(dataset):
-    """The lines on the data: its size, the rows left out, each column's treatment.
-
-    The preprocessing of a CSV file is fitted with the models, in the pipeline
-    the CV estimator is part of (see :mod:`skreg._cli.study`), and said so.
-    """
+    """The lines on the data: its size, the rows left out, each column's treatment."""
     lines = [f"data: {dataset.describe()}"]
     dropped = dataset.dropped_lines
     if dropped:
@@ -257,11 +253,7 @@ def _draw_score_panel(ax, result, penalty, dropout):
 
 
 def draw_scores(figure, result):
-    """Validation and training score against alpha, one panel per series.
-
-    Each drawn by its CV estimator's ``plot``, with the unpenalized model of
-    the same dropout rate as a horizontal line and a star on the best.
-    """
+    """Validation and training score against alpha, one panel per series."""
     panels = _score_panels(result)
     ncols = min(len(panels), 3)
     nrows = math.ceil(len(panels) / ncols)
@@ -289,11 +281,7 @@ def _sparse_series(result):
 
 
 def draw_trade_off(figure, result):
-    """CV score against the fraction of zero weights, for the sparse penalties.
-
-    How many weights can go before the score drops is the trade-off a sparse
-    penalty offers; each line runs along alpha (annotated).
-    """
+    """CV score against the fraction of zero weights along alpha, per sparse series."""
     ax = figure.subplots()
     for (penalty, dropout), rows in _sparse_series(result).items():
         shown = [row for row in rows if row.zero_fraction < 1]  # not empty
@@ -352,10 +340,9 @@ def draw_sparsity(figure, result):
 
 
 def draw_loss_curves(figure, result):
-    """Objective, data term and penalty term of the refitted best model.
+    """Objective, data and penalty terms of the best model, refitted along the alphas.
 
-    The refit runs along the path of alphas, each fit warm-started from the
-    one before, so a line marks where the fit at the chosen alpha starts.
+    A line marks where the (warm-started) fit at the chosen alpha starts.
     """
     mlp = penalty_study.final_mlp(result.best_estimator)
     ax = figure.subplots()
@@ -389,37 +376,26 @@ def study_figures(result):
     n_panels = len(_score_panels(result))
     metric = result.dataset.metric
     series = "series" if result.dropouts else "penalty"
+    size = (3.5 * min(n_panels, 3) + 1, 3.2 * math.ceil(n_panels / 3) + 0.8)
+    # fmt: off
     figures = [
-        FigureSpec(
-            SCORE_FIGURE,
-            f"validation {metric} (mean and std over the folds) and training "
-            f"{metric} against alpha, one panel per {series}",
-            draw_scores, result,
-            (3.5 * min(n_panels, 3) + 1, 3.2 * math.ceil(n_panels / 3) + 0.8),
-        ),
-        FigureSpec(
-            GAP_FIGURE,
-            f"generalization gap (training minus validation {metric}) against alpha",
-            draw_gap, result,
-        ),
-        FigureSpec(
-            SPARSITY_FIGURE,
-            "fraction of the weights that are exactly zero against alpha",
-            draw_sparsity, result,
-        ),
-    ]  # fmt: skip
+        FigureSpec(SCORE_FIGURE, f"validation {metric} (mean and std over the folds) "
+                   f"and training {metric} against alpha, one panel per {series}",
+                   draw_scores, result, size),
+        FigureSpec(GAP_FIGURE, "generalization gap (training minus validation "
+                   f"{metric}) against alpha", draw_gap, result),
+        FigureSpec(SPARSITY_FIGURE, "fraction of the weights that are exactly zero "
+                   "against alpha", draw_sparsity, result),
+    ]
     if _sparse_series(result):
-        caption = (
-            f"validation {metric} against the fraction of zero weights, for the "
-            "penalties that zero weights (labels: alpha)"
-        )
-        figures.append(FigureSpec(TRADE_OFF_FIGURE, caption, draw_trade_off, result))
+        figures.append(FigureSpec(TRADE_OFF_FIGURE, f"validation {metric} against "
+            "the fraction of zero weights, for the penalties that zero weights "
+            "(labels: alpha)", draw_trade_off, result))
     if result.best_estimator is not None:
-        caption = (
-            f"loss curves of the best model ({_best_label(result)}) refitted on "
-            "all the data"
-        )
-        figures.append(FigureSpec(LOSS_FIGURE, caption, draw_loss_curves, result))
+        figures.append(FigureSpec(LOSS_FIGURE, "loss curves of the best model "
+            f"({_best_label(result)}) refitted on all the data",
+            draw_loss_curves, result))
+    # fmt: on
     return figures
 
 

@@ -142,10 +142,10 @@ def _weighted(scorer, model, X, y, sample_weight):
 def _path_scores(model, alphas, data, split, scoring, warm_max_iter):
     """Fit ``model`` along ``alphas`` on a fold's training part, scoring each fit.
 
-    A fit stopped by the path's budget (``warm_max_iter``) whose held-out
-    score is the path's best so far may decide the choice: it is continued
-    with the model's full ``max_iter`` and scored again, so that the
-    candidates that win are trained as a plain fit would be.
+    An L-BFGS fit stopped by the path's budget (``warm_max_iter``) whose
+    held-out score is the path's best so far may decide the choice: it is
+    continued with the model's full ``max_iter`` and scored again, so that
+    the candidates that win are trained as a plain fit would be.
     """
     train = _subset(*data, split[0])
     test = _subset(*data, split[1])
@@ -170,7 +170,16 @@ def _path_scores(model, alphas, data, split, scoring, warm_max_iter):
 
 
 def _stopped_by_the_budget(model, warm_max_iter):
-    """Whether a warm-started fit used up a path budget below max_iter."""
+    """Whether a warm-started L-BFGS fit used up a path budget below max_iter.
+
+    Only L-BFGS: its warm starts converge within the budget unless the fit
+    is far from done.  Adam and SGD reach theirs as planned (they seldom meet
+    ``tol``); continuing every leading fit of theirs cost the CV estimator
+    its speed (digits, benchmarks/cv.py: 3.0 times faster than the grid
+    search before, 0.9 times with it), for the same accuracy.
+    """
+    if model.solver != "lbfgs":
+        return False
     return warm_max_iter < model.max_iter and model.n_iter_ >= warm_max_iter
 
 

@@ -327,3 +327,21 @@ def test_the_evidence_does_not_depend_on_the_targets_units(diabetes_split):
     assert large.noise_precision_ * 1e12 == pytest.approx(
         unit.noise_precision_, rel=0.2
     )
+
+
+def test_the_evidence_fits_a_sparse_X_as_its_dense_copy(diabetes_split):
+    """The Laplace posterior indexed a CSR matrix as a 3-D array and raised."""
+    import scipy.sparse as sp
+
+    X_train, X_test, y_train, _ = diabetes_split
+    model = RegularizedMLPRegressor(
+        hidden_layer_sizes=(8,), alpha="evidence", solver="lbfgs", max_iter=3000,
+        random_state=0,
+    )  # fmt: skip
+    dense = clone(model).fit(X_train, y_train)
+    sparse = clone(model).fit(sp.csr_matrix(X_train), y_train)
+    # sparse products round differently, and the loop follows its own fits
+    assert_allclose(sparse.alpha_, dense.alpha_, rtol=0.1)
+    _, std = sparse.predict(sp.csr_matrix(X_test), return_std=True)
+    assert_allclose(std, sparse.predict(X_test, return_std=True)[1], rtol=1e-10)
+    assert_allclose(std, dense.predict(X_test, return_std=True)[1], rtol=0.1)

@@ -28,6 +28,7 @@ every output.
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.linalg import pinvh
 
 from .._network import forward
@@ -82,6 +83,10 @@ class LaplacePosterior:
             Over all parameters up to FULL_LAPLACE_MAX_PARAMS of them, over
             the last layer beyond.
         """
+        if sp.issparse(objective.X):  # the per-sample Jacobians need rows as arrays
+            objective = objective.with_data(
+                objective.X.toarray(), objective.Y, objective.sample_weight
+            )
         layout, beta = objective.layout, noise_precision
         coefs, intercepts = layout.views(np.asarray(params, dtype=np.float64))
         if layout.size <= FULL_LAPLACE_MAX_PARAMS:

@@ -866,19 +866,30 @@ class RegularizedMLPClassifier(
                     self._label_binarizer = _fit_label_binarizer(classes)
             return self._fit(X, y, sample_weight, True, guard)
 
-    def predict(self, X):
+    def predict(self, X, return_std=False):
         """Predict using the multi-layer perceptron classifier.
 
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
             The input data.
+        return_std : bool, default=False
+            Accepted for symmetry with :meth:`RegularizedMLPRegressor.predict`
+            only to say, with True, that a classifier has no predictive
+            standard deviation: its uncertainty is :meth:`predict_proba`.
 
         Returns
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_classes)
             The predicted classes.
         """
+        if return_std:
+            raise ValueError(
+                "return_std=True is the predictive standard deviation of a "
+                "regression (RegularizedMLPRegressor fitted with alpha='evidence' "
+                "and loss='squared_error'); a classifier's uncertainty is its "
+                "predict_proba."
+            )
         check_is_fitted(self)
         return self._predict(X)
 

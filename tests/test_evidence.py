@@ -345,3 +345,13 @@ def test_the_evidence_fits_a_sparse_X_as_its_dense_copy(diabetes_split):
     _, std = sparse.predict(sp.csr_matrix(X_test), return_std=True)
     assert_allclose(std, sparse.predict(X_test, return_std=True)[1], rtol=1e-10)
     assert_allclose(std, dense.predict(X_test, return_std=True)[1], rtol=0.1)
+
+
+def test_a_classifier_says_it_has_no_predictive_std():
+    """It raised a TypeError (an unexpected keyword argument)."""
+    X, y = load_breast_cancer(return_X_y=True)
+    model = RegularizedMLPClassifier(
+        hidden_layer_sizes=(), solver="lbfgs", max_iter=2000
+    ).fit(StandardScaler().fit_transform(X), y)
+    with pytest.raises(ValueError, match="predict_proba"):
+        model.predict(X, return_std=True)

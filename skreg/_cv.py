@@ -41,7 +41,7 @@ from . import _docstrings
 from ._capacity import CapacityCurve
 from ._mlp import RegularizedMLPClassifier, RegularizedMLPRegressor
 from ._network import zero_fraction
-from ._path import default_alphas, fit_on_path, starts_fresh
+from ._path import check_alphas, default_alphas, fit_on_path, starts_fresh
 from ._penalties import PENALTY_NAMES, Penalty, make_penalty
 from ._solvers import check_penalty_supported
 from ._utils.callbacks import CallbackSupportMixin
@@ -282,16 +282,6 @@ def _penalty_key(penalty):
     return penalty if penalty is None or isinstance(penalty, str) else id(penalty)
 
 
-def _check_alphas(alphas):
-    alphas = np.asarray(alphas, dtype=float).ravel()
-    if alphas.size == 0 or not np.all(np.isfinite(alphas)) or np.any(alphas < 0):
-        raise ValueError(
-            "alphas must be a positive int or a non-empty array of finite "
-            f"non-negative strengths; got {alphas!r}."
-        )
-    return np.unique(alphas)[::-1]  # decreasing: the order of the path
-
-
 def _fitted_state(estimator):
     """The fitted attributes of a plain estimator, to warm-start another one.
 
@@ -474,7 +464,7 @@ class _RegularizedMLPCV(AtomicSetParamsMixin, BaseEstimator):
             return default_alphas(
                 X, y, is_classifier(self), self.alphas, ALPHA_MIN_RATIO, sample_weight
             )
-        return _check_alphas(self.alphas)
+        return check_alphas(self.alphas)
 
     def _warm_max_iter(self):
         """The budget of a warm-started fit along a path (None: ``max_iter``).

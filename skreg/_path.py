@@ -116,6 +116,32 @@ class RegularizationPath:
         return axes
 
 
+def check_alphas(alphas):
+    """Penalty strengths as a decreasing array of distinct floats (a path's order).
+
+    Parameters
+    ----------
+    alphas : array-like of real numbers
+        Finite, non-negative, at least one.
+
+    Returns
+    -------
+    alphas : ndarray of shape (n_alphas,)
+        Decreasing and without repeats.
+    """
+    # a set has no order, a string is not numbers; complex values are not real
+    unordered = isinstance(alphas, (set, frozenset, dict, str))
+    kind = None if unordered else np.asarray(alphas).dtype.kind
+    values = np.asarray(alphas, dtype=float).ravel() if kind and kind in "iuf" else None
+    valid = values is not None and values.size > 0
+    if not (valid and np.all(np.isfinite(values)) and np.all(values >= 0)):
+        raise ValueError(
+            "alphas must be a non-empty sequence of finite, non-negative real "
+            f"numbers (penalty strengths); got {alphas!r}."
+        )
+    return np.unique(values)[::-1]
+
+
 def default_alphas(
     X, y, classifier, n_alphas=10, alpha_min_ratio=1e-3, sample_weight=None
 ):
@@ -149,6 +175,8 @@ def default_alphas(
     alphas : ndarray of shape (n_alphas,)
         Decreasing penalty strengths.
     """
+    if not isinstance(n_alphas, Integral) or isinstance(n_alphas, bool) or n_alphas < 1:
+        raise ValueError(f"n_alphas must be a positive int; got {n_alphas!r}.")
     X = check_array(X, accept_sparse=["csr", "csc"], dtype=np.float64)
     Y = LabelBinarizer().fit_transform(y) if classifier else np.asarray(y, float)
     Y = Y.reshape(X.shape[0], -1)
@@ -246,7 +274,7 @@ def regularization_path(
         alphas = default_alphas(
             X_train, y_train, is_classifier(estimator), n_alphas, alpha_min_ratio
         )
-    alphas = np.sort(np.asarray(alphas, dtype=float))[::-1]
+    alphas = check_alphas(alphas)
     model = clone(estimator).set_params(warm_start=True)
     rows = [_fit_one(model, alpha, X_train, y_train, X_val, y_val) for alpha in alphas]
     n_nonzero, selected, train, val, coefs = zip(*rows, strict=True)

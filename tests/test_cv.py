@@ -721,3 +721,24 @@ def test_weighted_and_repeated_paths_revive_the_same_units():
             fit_on_path(weighted, alpha, X, y, weights.astype(float))
             fit_on_path(repeated, alpha, X_repeated, y_repeated)
     assert_allclose(weighted.predict(X), repeated.predict(X), atol=1e-10)
+
+
+# ------------------------------------------------------- alphas checked
+@pytest.mark.parametrize("alphas", [[], ["evidence"], [1 + 2j], [1.0, np.nan], [-1.0]])
+def test_bad_alphas_get_one_clear_error(alphas, diabetes_standardized):
+    """They raised numpy's unpacking or float-conversion errors."""
+    X, y = diabetes_standardized
+    with pytest.raises(ValueError, match="alphas must be a non-empty sequence"):
+        _linear_cv().set_params(alphas=alphas).fit(X, y)
+    model = RegularizedMLPRegressor(hidden_layer_sizes=(), solver="lbfgs")
+    with pytest.raises(ValueError, match="alphas must be a non-empty sequence"):
+        regularization_path(model, X, y, alphas=alphas)
+
+
+def test_a_set_of_alphas_and_zero_alphas_are_refused(diabetes_standardized):
+    X, y = diabetes_standardized
+    model = RegularizedMLPRegressor(hidden_layer_sizes=(), solver="lbfgs")
+    with pytest.raises(ValueError, match="alphas must be"):
+        regularization_path(model, X, y, alphas={1.0, 10.0})  # no order
+    with pytest.raises(ValueError, match="n_alphas must be a positive int"):
+        regularization_path(model, X, y, n_alphas=0)

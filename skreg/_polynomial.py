@@ -18,6 +18,7 @@ representations of the same polynomial are involved:
 """
 
 import itertools
+import math
 from dataclasses import dataclass
 from math import comb, prod
 from numbers import Integral, Real
@@ -52,6 +53,28 @@ _LASSO_TOL = 1e-4
 
 
 # --------------------------------------------------------------------- terms
+# Largest terms matrix (rows times terms) a fit builds: 2**27 floats, 1 GiB.
+MAX_TERM_FLOATS = 2**27
+
+
+def check_term_count(n_samples, n_features, degree):
+    """Refuse at once a degree whose terms would not fit in MAX_TERM_FLOATS.
+
+    There are ``C(n_features + degree, degree) - 1`` monomials of total
+    degree 1 to ``degree``; counting them first avoids enumerating 1e10 of
+    them one by one (degree 40 on 10 features).
+    """
+    n_terms = math.comb(n_features + degree, degree) - 1
+    if n_terms * max(n_samples, 1) > MAX_TERM_FLOATS:
+        raise ValueError(
+            f"degree={degree} on {n_features} feature(s) makes {n_terms:.3g} terms "
+            f"(C(n_features + degree, degree) - 1); with {n_samples} samples "
+            f"their matrix would exceed {MAX_TERM_FLOATS:,} floats. Choose a "
+            "smaller degree."
+        )
+    return n_terms
+
+
 def _term_powers(n_features, degree):
     """Exponents of every monomial of total degree 1..degree.
 
@@ -478,6 +501,7 @@ class PolynomialCapacity(
         )
         Y = y.reshape(X.shape[0], -1)
         callbacks = start_fit(self, X, y, max_subtasks=0)  # one closed-form task
+        check_term_count(X.shape[0], X.shape[1], self.degree)
         self.powers_ = _term_powers(X.shape[1], self.degree)
         l1, l2 = self._penalty_strengths()
         model = None

@@ -349,3 +349,22 @@ def test_feature_names_out_match_polynomial_features():
     unnamed = PolynomialCapacity(degree=2).fit(X, y).get_feature_names_out()
     assert_array_equal(unnamed, ["x0", "x1", "x2", "x0^2", "x0 x1", "x0 x2",
                                  "x1^2", "x1 x2", "x2^2"])  # fmt: skip
+
+
+@pytest.mark.parametrize("n_features, degree", [(10, 40), (1, 10**7)])
+def test_a_degree_too_large_is_refused_before_its_terms_are_made(n_features, degree):
+    """Degree 40 on 10 features enumerated 1e10 monomials one by one."""
+    X = np.random.RandomState(0).rand(30, n_features)
+    with pytest.raises(ValueError, match="Choose a smaller degree"):
+        PolynomialCapacity(degree=degree).fit(X, X[:, 0])
+
+
+def test_the_term_count_is_the_number_of_monomials(monkeypatch):
+    import skreg._polynomial as polynomial
+
+    X = np.random.RandomState(0).rand(30, 3)
+    model = PolynomialCapacity(degree=4).fit(X, X[:, 0])
+    assert polynomial.check_term_count(30, 3, 4) == len(model.powers_) == 34
+    monkeypatch.setattr(polynomial, "MAX_TERM_FLOATS", 30 * 34 - 1)
+    with pytest.raises(ValueError, match="makes 34 terms"):
+        PolynomialCapacity(degree=4).fit(X, X[:, 0])

@@ -54,6 +54,7 @@ from sklearn.utils.validation import check_is_fitted
 try:
     import skl2onnx
     from onnx import TensorProto
+    from skl2onnx._parse import _parse_sklearn_classifier  # the default parser
     from skl2onnx.common.data_types import (
         BooleanTensorType,
         DoubleTensorType,
@@ -122,11 +123,24 @@ def register():
             _classifier_shapes,
             _convert_classifier,
             options=_CLASSIFIER_OPTIONS,
+            parser=_fitted_classifier_parser,
         )
     for model in (RegularizedMLPRegressor, RegularizedMLPRegressorCV):
         skl2onnx.update_registered_converter(
             model, _REGRESSOR_ALIAS, _regressor_shapes, _convert_regressor
         )
+
+
+def _fitted_classifier_parser(scope, model, inputs, custom_parsers=None):
+    """skl2onnx's classifier parser, once the model is known to be fitted.
+
+    That parser reads the classes first and, for an unfitted model, fails
+    with "No known ways to retrieve the number of classes"; the regressors
+    reach :func:`_fitted_network` and raise scikit-learn's NotFittedError,
+    which the classifiers now raise too.
+    """
+    check_is_fitted(model)
+    return _parse_sklearn_classifier(scope, model, inputs, custom_parsers)
 
 
 # ------------------------------------------------------------ shape calculators

@@ -246,10 +246,16 @@ def test_single_class_is_refused(iris):
         _run(model, X, options={"zipmap": False})
 
 
-def test_an_unfitted_regressor_is_refused():
-    # scikit-learn's NotFittedError, not an AttributeError from inside skl2onnx
+@pytest.mark.parametrize(
+    "estimator",
+    [RegularizedMLPRegressor, RegularizedMLPRegressorCV, RegularizedMLPClassifier,
+     RegularizedMLPClassifierCV],
+)  # fmt: skip
+def test_an_unfitted_estimator_is_refused(estimator):
+    # scikit-learn's NotFittedError, not skl2onnx's "No known ways to retrieve
+    # the number of classes" (the classifiers) or an AttributeError
     with pytest.raises(NotFittedError):
-        skl2onnx.to_onnx(RegularizedMLPRegressor(), np.zeros((1, 3), np.float32))
+        skl2onnx.to_onnx(estimator(), np.zeros((1, 3), np.float32))
 
 
 def test_import_error_names_the_extra(monkeypatch):

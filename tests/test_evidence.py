@@ -50,6 +50,14 @@ class _quiet_lbfgs_floor:
         return self._catcher.__exit__(*exc)
 
 
+def _small_evidence_network(**params):
+    """The (8,) L-BFGS network the evidence tests on diabetes share."""
+    return RegularizedMLPRegressor(
+        hidden_layer_sizes=(8,), alpha="evidence", solver="lbfgs", max_iter=3000,
+        random_state=0, **params,
+    )  # fmt: skip
+
+
 # --------------------------------------------- 1. the BayesianRidge oracle
 def test_linear_evidence_fit_is_bayesian_ridge(linear_fit):
     model, oracle, X, y = linear_fit
@@ -124,10 +132,7 @@ def test_network_ends_at_mackays_fixed_point_and_is_calibrated(diabetes_split, h
 
 def test_the_history_and_the_final_alpha(diabetes_split):
     X_train, _, y_train, _ = diabetes_split
-    model = RegularizedMLPRegressor(
-        hidden_layer_sizes=(8,), alpha="evidence", solver="lbfgs", max_iter=3000,
-        random_state=0,
-    ).fit(X_train, y_train)  # fmt: skip
+    model = _small_evidence_network().fit(X_train, y_train)
     history = model.alpha_history_
     assert history.shape[1] == 2 and len(history) >= 2
     assert_allclose(history[-1], model.alpha_)
@@ -246,10 +251,7 @@ def test_too_few_updates_warn(diabetes_split):
 
 def test_warm_start_continues_from_the_last_alpha(diabetes_split):
     X_train, _, y_train, _ = diabetes_split
-    model = RegularizedMLPRegressor(
-        hidden_layer_sizes=(8,), alpha="evidence", solver="lbfgs", max_iter=3000,
-        random_state=0, warm_start=True,
-    ).fit(X_train, y_train)  # fmt: skip
+    model = _small_evidence_network(warm_start=True).fit(X_train, y_train)
     first = model.alpha_.copy()
     model.fit(X_train, y_train)
     assert_allclose(model.alpha_history_[0], first)
@@ -280,10 +282,7 @@ def test_a_network_too_large_for_the_exact_curvature_is_kronecker_factored(
     from skreg._theory import gauss_newton
 
     X_train, X_test, y_train, y_test = diabetes_split
-    model = RegularizedMLPRegressor(
-        hidden_layer_sizes=(8,), alpha="evidence", solver="lbfgs", max_iter=3000,
-        random_state=0,
-    )  # fmt: skip
+    model = _small_evidence_network()
     exact = clone(model).fit(X_train, y_train)
     monkeypatch.setattr(gauss_newton, "EXACT_MAX_FLOATS", 10)
     factored = clone(model).fit(X_train, y_train)
@@ -313,10 +312,7 @@ def test_log_evidence_of_a_fixed_alpha_fit_is_bayesian_ridges_score(
 def test_the_evidence_does_not_depend_on_the_targets_units(diabetes_split):
     """y in units a million times smaller ran away to alphas of 1e72."""
     X_train, X_test, y_train, y_test = diabetes_split
-    model = RegularizedMLPRegressor(
-        hidden_layer_sizes=(8,), alpha="evidence", solver="lbfgs", max_iter=3000,
-        random_state=0,
-    )  # fmt: skip
+    model = _small_evidence_network()
     unit = clone(model).fit(X_train, y_train)
     large = clone(model).fit(X_train, y_train * 1e6)
     assert large.score(X_test, y_test * 1e6) == pytest.approx(
@@ -334,10 +330,7 @@ def test_the_evidence_fits_a_sparse_X_as_its_dense_copy(diabetes_split):
     import scipy.sparse as sp
 
     X_train, X_test, y_train, _ = diabetes_split
-    model = RegularizedMLPRegressor(
-        hidden_layer_sizes=(8,), alpha="evidence", solver="lbfgs", max_iter=3000,
-        random_state=0,
-    )  # fmt: skip
+    model = _small_evidence_network()
     dense = clone(model).fit(X_train, y_train)
     sparse = clone(model).fit(sp.csr_matrix(X_train), y_train)
     # sparse products round differently, and the loop follows its own fits

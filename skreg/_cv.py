@@ -1,12 +1,17 @@
 """Cross-validated estimators: penalty and alpha chosen along warm-started paths.
 
-For every fold and penalty, one path of fits runs from the largest alpha to
-the smallest, each fit warm-started from the previous one
+For every fold and penalty, one path of fits runs from the smallest alpha to
+the largest, each fit warm-started from the previous one
 (:func:`~skreg._path.fit_on_path`), and every fit is scored on the fold's
-held-out part.  The (penalty, alpha) with the best mean score, or the largest
-alpha within one standard error of it, is then refitted on all the data along
-the same path, and the fitted attributes of that plain estimator become the CV
-estimator's own, so that it predicts like one (as ``LassoCV`` does).
+held-out part.  Upwards, because a network trained at a weak penalty shrinks
+smoothly to a stronger one's optimum, while one shrunk by a strong penalty
+(tiny weights, near the saddle point of zero) regrows slowly: downwards from
+alpha_max, Adam's fits on Boston housing ((100,), 500 epochs) stayed behind
+cold fits at every alpha (held-out R^2 0.80 against 0.90).  The (penalty,
+alpha) with the best mean score, or the largest alpha within one standard
+error of it, is then refitted on all the data along the same path, and the
+fitted attributes of that plain estimator become the CV estimator's own, so
+that it predicts like one (as ``LassoCV`` does).
 
 The paths of different folds and penalties are independent: joblib runs them
 in parallel, with BLAS on one thread in every worker (two workers each
@@ -63,12 +68,15 @@ GRID_GAIN = 1e-3
 
 # path_max_iter="auto": a warm-started fit along a path gets max_iter divided
 # by this.  Adam: on digits ((64,), max_iter=100, 8 alphas, 5 folds) a tenth
-# gave the held-out accuracy of cold fits (0.974) in 3.2 times less time, a
-# fifth 2.5 times, no cap 0.9 times (benchmarks/cv.py).  L-BFGS, whose warm
-# starts converge faster: a quarter keeps linear models exact (diabetes needs
-# at most 30 of 200 iterations) and, on the study's digits networks (100
-# iterations), the L1 and elastic-net scores within 0.01 of uncapped paths.
-AUTO_PATH_DIVISORS = {"sgd": 10, "adam": 10, "lbfgs": 4}
+# gave the held-out accuracy of cold fits in 3.3 times less time than the
+# grid search, a fifth 2.6 times, no cap 1.0 times (benchmarks/cv.py); on the
+# Swiss labour data ((100,), max_iter=500) a tenth under-trained the paths
+# (accuracy 0.639, a fifth 0.683, no cap 0.687, the grid search 0.680).
+# L-BFGS, whose warm starts converge faster: a quarter keeps linear models
+# exact (diabetes needs at most 30 of 200 iterations) and, on the study's
+# digits networks (100 iterations), the L1 and elastic-net scores within
+# 0.01 of uncapped paths.
+AUTO_PATH_DIVISORS = {"sgd": 5, "adam": 5, "lbfgs": 4}
 
 # Parameters of the plain estimators that a CV estimator does not take:
 # it chooses alpha and penalty, and its alphas are numbers, never "evidence"
@@ -121,6 +129,11 @@ class _PathRecord:
         joined = [np.r_[getattr(self, c), getattr(other, c)] for c in columns]
         return _PathRecord(*joined, self.caught + other.caught)
 
+    def reversed(self):
+        """This record in the opposite order of alphas."""
+        columns = ("test", "train", "n_iter", "zero_fraction", "fit_time")
+        return _PathRecord(*(getattr(self, c)[::-1] for c in columns), self.caught)
+
     def repeated(self, n_alphas):
         """The record of its first fit standing for every alpha (no penalty)."""
         columns = (self.test, self.train, self.n_iter)
@@ -154,7 +167,7 @@ def _path_scores(model, alphas, data, split, scoring, warm_max_iter):
     best = -np.inf
     for k, alpha in enumerate(alphas):
         start = time.perf_counter()
-        capped = warm_max_iter is not None and not starts_fresh(model, train[0])
+        capped = warm_max_iter is not None and not starts_fresh(model, alpha, train[0])
         fit_on_path(model, alpha, *train, warm_max_iter=warm_max_iter)
         n_iter, score = model.n_iter_, _weighted(scorer, model, *test)
         if capped and _stopped_by_the_budget(model, warm_max_iter) and score >= best:
@@ -186,6 +199,9 @@ def _stopped_by_the_budget(model, warm_max_iter):
 def _run_path(model, alphas, data, split, scoring, warm_max_iter, one_thread):
     """:func:`_path_scores` in a worker: its warnings are recorded, not shown.
 
+    ``alphas`` are in the grid's order (decreasing), and so is the record;
+    the fits run the other way, from the smallest alpha up.
+
     A worker process would print every warning of its fits; the estimator
     reports them once instead (see ``_report_warnings``).
     """
@@ -194,7 +210,9 @@ def _run_path(model, alphas, data, split, scoring, warm_max_iter, one_thread):
         blas_threads(1 if one_thread else None),
     ):
         warnings.simplefilter("always")
-        record = _path_scores(model, alphas, data, split, scoring, warm_max_iter)
+        upwards = alphas[::-1]
+        record = _path_scores(model, upwards, data, split, scoring, warm_max_iter)
+    record = record.reversed()
     record.caught = [(w.category, str(w.message)) for w in caught]
     return record, model
 
@@ -494,10 +512,10 @@ class _RegularizedMLPCV(AtomicSetParamsMixin, BaseEstimator):
     def _run_paths(self, paths, data, alphas, continued=True):
         """Fit every path along ``alphas``, in parallel, and join the records.
 
-        ``continued``: the alphas come after the path's (smaller ones, the
-        path's own models warm-started from their last fit); otherwise before
-        (larger ones, fitted by fresh models).  No penalty takes one fit,
-        which stands for every alpha.
+        ``continued``: the alphas come after the path's in the fits' order
+        (larger ones, the path's own models warm-started from their last fit);
+        otherwise before (smaller ones, fitted by fresh models).  No penalty
+        takes one fit, which stands for every alpha.
         """
         for path in paths:
             if path.penalty is None and path.record is not None:
@@ -521,9 +539,9 @@ class _RegularizedMLPCV(AtomicSetParamsMixin, BaseEstimator):
             if path.record is None:
                 path.record, path.model = record, model
             elif continued:
-                path.record, path.model = path.record.joined(record), model
+                path.record, path.model = record.joined(path.record), model
             else:
-                path.record = record.joined(path.record)
+                path.record = path.record.joined(record)
 
     def _bracket_the_best(self, paths, data, alphas, penalties):
         """Store the scores and the choice; grow an int grid past its best end.
@@ -552,7 +570,7 @@ class _RegularizedMLPCV(AtomicSetParamsMixin, BaseEstimator):
                 _warn_at_the_edge(edge, self.alpha_, isinstance(self.alphas, Integral))
                 return alphas
             more = _decade_past(alphas, edge)
-            self._run_paths(paths, data, more, continued=edge == "smaller")
+            self._run_paths(paths, data, more, continued=edge == "larger")
             alphas = np.r_[alphas, more] if edge == "smaller" else np.r_[more, alphas]
             self.grid_extensions_.append(edge)
             if self.verbose:
@@ -654,14 +672,15 @@ class _RegularizedMLPCV(AtomicSetParamsMixin, BaseEstimator):
         return penalty, alpha, int(index), float(curve.validation_scores_mean[index])
 
     def _refit(self, data, start):
-        """Fit the chosen penalty on all the data along the path down to alpha_.
+        """Fit the chosen penalty on all the data along the path up to alpha_.
 
         The model that was scored is a path's, so the refit follows the same
         path; its last fit warns (and reports to callbacks) as a plain fit.
         The refitted model becomes ``best_estimator_``.
         """
         X, y, sample_weight = data
-        path = [0.0] if self.penalty_ is None else self.alphas_[: self.best_index_ + 1]
+        upwards = self.alphas_[self.best_index_ :][::-1]
+        path = [0.0] if self.penalty_ is None else upwards
         model = self._get_estimator(self.penalty_, start)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

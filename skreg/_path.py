@@ -320,29 +320,38 @@ _BUDGET_REACHED = (
 def fit_on_path(model, alpha, X, y, sample_weight=None, *, warm_max_iter=None):
     """Fit ``model`` at ``alpha``, warm-started from its previous fit on the path.
 
-    A network whose layer is all zero has zero gradient in every layer before
-    it, and one whose weights all shrank to almost zero sits where the
-    gradient almost vanishes: a warm start could not leave either, so after
-    such a fit (see :func:`is_collapsed`) the next starts from a fresh
-    initialisation.  The first fits of a path are meant to be that strong, so
-    the warning of an empty network is not repeated for them (the path records
-    the zeros).
+    A path may run either way.  Towards weaker penalties (smaller alphas, as
+    :func:`regularization_path` goes), two states need more than a warm
+    start:
 
-    A hidden unit whose outgoing weights are all zero gets no gradient on
-    its incoming weights, which a sparse penalty then keeps at zero too: it
-    could never come back, though a weaker penalty might want it.  Before a
-    warm start such units get fresh incoming weights
-    (:func:`revive_unreachable_units`); the function is unchanged, and their
-    outgoing weights enter again if the weaker penalty lets them, as a zero
-    weight enters a lasso path.
+    - a network whose layer is all zero has zero gradient in every layer
+      before it, and one whose weights all shrank to almost zero sits where
+      the gradient almost vanishes: a warm start could not leave either, so
+      after such a fit (see :func:`is_collapsed`) the next starts from a
+      fresh initialisation;
+    - a hidden unit whose outgoing weights are all zero gets no gradient on
+      its incoming weights, which a sparse penalty then keeps at zero too: it
+      could never come back, though the weaker penalty might want it.  Before
+      the warm start such units get fresh incoming weights
+      (:func:`revive_unreachable_units`); the function is unchanged, and their
+      outgoing weights enter again if the weaker penalty lets them, as a zero
+      weight enters a lasso path.
+
+    Towards stronger penalties (the CV estimators' paths) neither applies: an
+    emptied network or unit stays empty under a stronger penalty, which a
+    warm start finds at once.  The first fits of a path may be meant to be
+    that strong, so the warning of an empty network is not repeated (the path
+    records the zeros).
 
     ``warm_max_iter``, when given, caps the epochs (iterations) of a
     warm-started fit, which continues the previous one; a fresh start gets
     the model's ``max_iter``.  A capped fit that reaches its cap does not warn.
     """
-    fresh = starts_fresh(model, X)
+    fresh = starts_fresh(model, alpha, X)
     if not fresh:
-        revive_unreachable_units(model)
+        if alpha < model.alpha:
+            revive_unreachable_units(model)
+        _forget_convergence(model)
     full = model.max_iter
     capped = not fresh and warm_max_iter is not None and warm_max_iter < full
     with warnings.catch_warnings():
@@ -359,13 +368,30 @@ def fit_on_path(model, alpha, X, y, sample_weight=None, *, warm_max_iter=None):
             model.set_params(max_iter=full)
 
 
-def starts_fresh(model, X):
-    """Whether :func:`fit_on_path`'s next fit of ``model`` on X starts afresh.
+def _forget_convergence(model):
+    """Start the stopping rule afresh: a new alpha is a new objective.
 
-    It does without a previous fit, or after one that collapsed (see
-    :func:`is_collapsed`); such a fit gets the full ``max_iter``.
+    The previous fit's best loss (or held-out score) and its count of epochs
+    without improvement belong to another alpha's objective; carried over (as
+    a warm start of scikit-learn's MLP does), a fit at a larger alpha, whose
+    loss starts above the previous best, stopped after one epoch.
     """
-    return not hasattr(model, "coefs_") or is_collapsed(model, X)
+    model.best_loss_ = np.inf if model.best_loss_ is not None else None
+    model._no_improvement_count = 0
+    if getattr(model, "best_validation_score_", None) is not None:
+        model.best_validation_score_ = -np.inf
+
+
+def starts_fresh(model, alpha, X):
+    """Whether :func:`fit_on_path`'s next fit of ``model`` at ``alpha`` starts afresh.
+
+    It does without a previous fit, or towards a weaker penalty after one
+    that collapsed (see :func:`is_collapsed`); such a fit gets the full
+    ``max_iter``.
+    """
+    if not hasattr(model, "coefs_"):
+        return True
+    return alpha < model.alpha and is_collapsed(model, X)
 
 
 def revive_unreachable_units(model):

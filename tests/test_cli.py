@@ -335,9 +335,9 @@ def test_the_score_axes_zoom_past_the_empty_networks():
     from skreg._cli import study_report
 
     dataset = _cli_data.load_builtin("iris")
-    result = _study.run_study(dataset, (0.1, 1.0, 10.0), penalties=(None, "l1"), cv=2)
+    result = _study.run_study(dataset, (0.1, 1.0, 100.0), penalties=(None, "l1"), cv=2)
     (empty,) = [row for row in result.rows if row.zero_fraction == 1.0]
-    assert empty.alpha == 10.0
+    assert empty.alpha == 100.0
     figure = Figure()
     study_report.draw_scores(figure, result)
     low, high = figure.axes[0].get_ylim()

@@ -24,6 +24,50 @@ def _label(value):
     return str(value)
 
 
+def _check_param_range(param_name, param_range):
+    """``param_range`` as a list; a ValueError if it is empty."""
+    values = list(param_range)
+    if not values:
+        raise ValueError(
+            f"param_range must hold at least one value of {param_name!r}; got 0 values."
+        )
+    return values
+
+
+def _check_scores(n_params, train_scores, validation_scores):
+    """Both score arrays as floats of shape (n_params, n_folds), or a ValueError.
+
+    The shape is that of scikit-learn's ``validation_curve``: one row per
+    value of ``param_range``, one column per cross-validation fold.
+    """
+    scores = {}
+    for name, given in [
+        ("train_scores", train_scores),
+        ("validation_scores", validation_scores),
+    ]:
+        array = np.asarray(given, dtype=float)
+        if array.ndim != 2 or array.shape[0] != n_params:
+            what = f"a {array.ndim}-D array of shape {array.shape}"
+            raise ValueError(
+                f"{name} must be of shape (n_params, n_folds) with n_params = "
+                f"len(param_range) = {n_params}, one row per value and one column "
+                f"per cross-validation fold; got {what}."
+            )
+        if array.shape[1] == 0:
+            raise ValueError(
+                f"{name} must hold at least one fold (a column); got shape "
+                f"{array.shape}."
+            )
+        scores[name] = array
+    train, validation = scores["train_scores"], scores["validation_scores"]
+    if train.shape != validation.shape:
+        raise ValueError(
+            "train_scores and validation_scores must have the same shape "
+            f"(n_params, n_folds); got {train.shape} and {validation.shape}."
+        )
+    return train, validation
+
+
 class CapacityCurve:
     """Cross-validated training and validation scores over a parameter range.
 
@@ -36,11 +80,15 @@ class CapacityCurve:
     param_name : str
         Name of the parameter that was varied.
     param_range : sequence
-        Its values, ordered from the simplest model to the most complex.
-    train_scores : ndarray of shape (n_values, n_folds)
-        Score of every fold's model on its training part.
-    validation_scores : ndarray of shape (n_values, n_folds)
-        Score of every fold's model on its held-out part.
+        Its values, ordered from the simplest model to the most complex; at
+        least one.
+    train_scores : array-like of shape (n_params, n_folds)
+        Score of every fold's model on its training part: one row per value
+        of ``param_range`` (``n_params = len(param_range)``) and one column per
+        fold, as scikit-learn's
+        :func:`~sklearn.model_selection.validation_curve` returns them.
+    validation_scores : array-like of shape (n_params, n_folds)
+        Score of every fold's model on its held-out part, of the same shape.
     scoring : str, callable or None, default=None
         The scoring that produced the scores (used as the axis label).
 
@@ -52,15 +100,15 @@ class CapacityCurve:
         Its values, from the simplest model to the most complex.
     scoring : str, callable or None
         The scoring used.
-    train_scores, validation_scores : ndarray of shape (n_values, n_folds)
+    train_scores, validation_scores : ndarray of shape (n_params, n_folds)
         The raw per-fold scores.
     n_folds : int
         Number of cross-validation folds.
-    train_scores_mean, train_scores_std : ndarray of shape (n_values,)
+    train_scores_mean, train_scores_std : ndarray of shape (n_params,)
         Mean and standard deviation (over the folds) of the training scores.
-    validation_scores_mean, validation_scores_std : ndarray of shape (n_values,)
+    validation_scores_mean, validation_scores_std : ndarray of shape (n_params,)
         Mean and standard deviation of the validation scores.
-    gap : ndarray of shape (n_values,)
+    gap : ndarray of shape (n_params,)
         The generalization gap, ``train_scores_mean - validation_scores_mean``.
     best_index_ : int
         Index of the best mean validation score among the finite ones
@@ -101,10 +149,11 @@ class CapacityCurve:
         self, param_name, param_range, train_scores, validation_scores, scoring=None
     ):
         self.param_name = param_name
-        self.param_range = list(param_range)
+        self.param_range = _check_param_range(param_name, param_range)
         self.scoring = scoring
-        self.train_scores = np.asarray(train_scores, dtype=float)
-        self.validation_scores = np.asarray(validation_scores, dtype=float)
+        self.train_scores, self.validation_scores = _check_scores(
+            len(self.param_range), train_scores, validation_scores
+        )
         self.n_folds = self.validation_scores.shape[1]
         # Infinite scores (an error that overflows) give infinite or NaN means
         # and standard deviations without numpy's warnings: _select ignores
@@ -244,7 +293,7 @@ def capacity_curve(
         Its values, **ordered from the simplest model to the most complex**:
         increasing for ``degree`` or ``hidden_layer_sizes``, decreasing for a
         penalty strength such as ``alpha``.  ``one_se_param_`` relies on
-        this order.
+        this order.  At least one value.
     cv : int, cross-validation generator or iterable, default=5
         The splitting strategy, as in
         :func:`~sklearn.model_selection.cross_validate`.
@@ -273,7 +322,7 @@ def capacity_curve(
     >>> curve.one_se_param_
     3
     """
-    param_range = list(param_range)
+    param_range = _check_param_range(param_name, param_range)
     train_scores, validation_scores = validation_curve(
         estimator, X, y, param_name=param_name, param_range=param_range,
         cv=cv, scoring=scoring, n_jobs=n_jobs,

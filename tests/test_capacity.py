@@ -1,5 +1,6 @@
 """capacity_curve and the choice of capacity by validation error (docs/capacity.rst)."""
 
+import re
 import sys
 
 import numpy as np
@@ -165,6 +166,40 @@ def test_non_finite_mean_scores_are_ignored():
 def test_no_finite_mean_score_raises(validation):
     with pytest.raises(ValueError, match="No value of 'degree' has a finite mean"):
         CapacityCurve("degree", [0, 1, 2], np.zeros((3, 4)), validation)
+
+
+# ------------------------------------------- shapes of the scores (issue 26)
+@pytest.mark.parametrize(
+    "train, validation, given",
+    [
+        # 3 values but 2 rows: accepted before, with a best value
+        (np.zeros((2, 4)), np.zeros((2, 4)), r"train_scores .* shape \(2, 4\)"),
+        (np.zeros((3, 4)), np.zeros((2, 4)), r"validation_scores .* shape \(2, 4\)"),
+        (np.zeros((2, 4)), np.zeros((3, 4)), r"train_scores .* shape \(2, 4\)"),
+        # 1-D scores: IndexError before
+        (np.zeros(3), np.zeros(3), r"train_scores .* 1-D array of shape \(3,\)"),
+        (np.zeros((3, 4)), np.zeros(3), r"validation_scores .* 1-D array"),
+        (np.zeros((3, 4, 1)), np.zeros((3, 4)), r"train_scores .* 3-D array"),
+        (np.zeros((3, 4)), np.zeros((3, 0)), r"at least one fold.* shape \(3, 0\)"),
+        (np.zeros((3, 2)), np.zeros((3, 4)), r"same shape.*\(3, 2\).*\(3, 4\)"),
+    ],
+)
+def test_scores_of_the_wrong_shape_raise(train, validation, given):
+    expected = r"shape \(n_params, n_folds\) with n_params = len\(param_range\) = 3"
+    with pytest.raises(ValueError, match=given) as error:
+        CapacityCurve("degree", [1, 2, 3], train, validation)
+    if "same shape" not in given and "fold" not in given:
+        assert re.search(expected, str(error.value)), str(error.value)
+
+
+@pytest.mark.parametrize("param_range", [[], range(0), ()])
+def test_an_empty_param_range_raises(param_range):
+    X, y = _noisy_cubic(0)
+    message = r"param_range must hold at least one value of 'degree'; got 0"
+    with pytest.raises(ValueError, match=message):  # IndexError before
+        capacity_curve(PolynomialCapacity(), X, y, param_range=param_range)
+    with pytest.raises(ValueError, match=message):
+        CapacityCurve("degree", param_range, np.zeros((0, 4)), np.zeros((0, 4)))
 
 
 # scikit-learn's mean_squared_error warns as it squares the errors

@@ -202,6 +202,46 @@ def test_study_on_a_regression_csv(tmp_path, capsys):
     assert (tmp_path / "report.html").exists()
 
 
+def _scores(stdout):
+    """The ranked table without its fit-time column."""
+    return [cells[:-1] for cells in _table(stdout, "rank")]
+
+
+def test_a_semicolon_csv_with_decimal_commas_reads_as_its_comma_twin(tmp_path, capsys):
+    X, y = load_diabetes(return_X_y=True)
+    rows = [[*x[:3], target] for x, target in zip(X[:120], y[:120], strict=True)]
+    header = ["age", "sex", "bmi", "target"]
+    comma = _write_csv(tmp_path / "comma.csv", header, rows)
+    semicolon = tmp_path / "semicolon.csv"
+    lines = [";".join(str(v).replace(".", ",") for v in row) for row in [header, *rows]]
+    semicolon.write_text("\n".join(lines), encoding="utf-8")
+    outputs = []
+    for path in (comma, str(semicolon)):
+        argv = ["--csv", path, "--target", "target", "--alphas", "10", "--cv", "2",
+                "--penalties", "none,l1", "--out", str(tmp_path)]  # fmt: skip
+        assert main(argv) == 0
+        outputs.append(capsys.readouterr().out)
+    assert _scores(outputs[1]) == _scores(outputs[0])
+    assert "file format:" not in outputs[0]
+    assert (
+        "file format: fields separated by ';' (detected); decimal commas read as "
+        "points in columns 'age', 'sex', 'bmi', 'target'"
+    ) in outputs[1].splitlines()
+
+
+def test_an_unknown_column_suggests_the_right_one(tmp_path, capsys):
+    header = [f"feature_{j}" for j in range(10)] + ["target"]
+    path = _write_csv(tmp_path / "wide.csv", header, [[str(j) for j in range(11)]] * 6)
+    assert main(["--csv", path, "--target", "Target", "--out", str(tmp_path)]) == 2
+    assert "has no column 'Target': did you mean 'target'? (11 columns: " in (
+        capsys.readouterr().err
+    )
+    argv = ["capacity", "--csv", path, "--target", "target", "--feature", "featur_3"]
+    assert main([*argv, "--out", str(tmp_path)]) == 2
+    assert "--feature: " in (err := capsys.readouterr().err)
+    assert "no column 'featur_3': did you mean 'feature_3'?" in err
+
+
 def test_study_on_a_csv_with_class_names(tmp_path, capsys):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(40, 2))
@@ -647,7 +687,7 @@ _GOOD = [["1", "2", "a"], ["3", "4", "b"]] * 3
 @pytest.mark.parametrize(
     "header, rows, target, message",
     [
-        (["x", "y", "label"], _GOOD, "nope", "has no column 'nope' (columns: x, y"),
+        (["x", "y", "label"], _GOOD, "nope", "has no column 'nope' (3 columns: x, y"),
         (["x", "y", "label"], _GOOD + [["1", "inf", "a"]] * 2, "label",
          "column 'y' has infinite values: replace them with numbers, or empty"),
         (["x", "y", "label"], [["1", "2"]], "label", "line 2: 2 fields, expected 3"),

@@ -307,7 +307,7 @@ def test_a_non_numeric_column_counts_and_locates_its_cells(tmp_path):
     )
     with pytest.raises(TableError, match=message):
         table.numbers("a", "the input")
-    with pytest.raises(TableError, match=r"has no column 'c' \(columns: a, b\)$"):
+    with pytest.raises(TableError, match=r"has no column 'c' \(2 columns: a, b\)$"):
         table.index("c")
 
 
@@ -392,3 +392,100 @@ def test_a_target_leaves_out_the_rows_where_it_is_missing(tmp_path):
     with pytest.raises(TableError, match="the target 'x' has the single value 1"):
         table.rows(np.array([True, False, False, False])).target("x", "regression")
     assert infer_task(["1", "", "0", "1", "NA", "0", "1"]) == "classification"
+
+
+# ----------------------------------------- column names and delimiters
+_WIDE = [f"feature_{j}" for j in range(10)] + ["target"]
+
+
+@pytest.mark.parametrize(
+    "header, given, suggested",
+    [
+        # past the columns the message lists: the suggestion names it
+        (_WIDE, "Target", "target"),
+        (_WIDE, "targte", "target"),
+        # a name that differs in case only comes before a closer spelling
+        (["targets", "Target", "x"], "target", "Target"),
+        (["Age", "height"], "age", "Age"),
+    ],
+)
+def test_an_unknown_column_suggests_the_closest_name(tmp_path, header, given,
+                                                     suggested):  # fmt: skip
+    path = _write(tmp_path, ",".join(header) + "\n" + ",".join("1" * len(header)))
+    with pytest.raises(TableError) as info:
+        read_csv(path).index(given)
+    message = str(info.value)
+    assert f"has no column '{given}': did you mean '{suggested}'?" in message
+    assert f"({len(header)} columns: " in message
+
+
+def test_an_unknown_column_without_a_close_name_lists_the_columns(tmp_path):
+    path = _write(tmp_path, "x,y,label\n1,2,a\n")
+    with pytest.raises(TableError) as info:
+        read_csv(path).index("nope")
+    assert str(info.value).endswith("has no column 'nope' (3 columns: x, y, label)")
+    wide = _write(tmp_path, ",".join(_WIDE) + "\n" + ",".join("1" * 11), "w.csv")
+    with pytest.raises(TableError, match=r"feature_7, \.\.\. and 3 more\)$"):
+        read_csv(wide).index("nope")
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t", "|"])
+def test_read_csv_detects_the_delimiter(tmp_path, delimiter):
+    rows = [["a", "b c", "target"], ["1", "x", "0"], ["", "y, z", "1"]]
+    text = "\n".join(delimiter.join(row) for row in rows) + "\n"
+    table = read_csv(_write(tmp_path, text))
+    assert table.header == ("a", "b c", "target")
+    assert table.cells.tolist() == rows[1:]
+
+
+def test_a_semicolon_file_reads_its_decimal_commas(tmp_path):
+    text = "a;b;town;n;target\n0,5;-1,25e2;Lyon, 2e;3;7\n2;NA;Paris;4;0,75\n"
+    table = read_csv(_write(tmp_path, text))
+    assert table.header == ("a", "b", "town", "n", "target")
+    # numbers with a decimal comma or integers: read as points; a text with a
+    # comma, and a column of integers, as they are
+    assert table.cells.tolist() == [["0.5", "-1.25e2", "Lyon, 2e", "3", "7"],
+                                    ["2", "NA", "Paris", "4", "0.75"]]  # fmt: skip
+    assert table.decimal_comma_columns == ("a", "b", "target")
+    np.testing.assert_array_equal(table.numbers("target", "y"), [7.0, 0.75])
+    assert table.reading_note() == (
+        "fields separated by ';' (detected); decimal commas read as points in "
+        "columns 'a', 'b', 'target'"
+    )
+
+
+def test_a_comma_file_keeps_its_quoted_commas(tmp_path):
+    table = read_csv(_write(tmp_path, 'a,b\n"0,5",1\n"2,5",2\n'))
+    assert table.cells[:, 0].tolist() == ["0,5", "2,5"]
+    assert table.decimal_comma_columns == () and table.reading_note() is None
+
+
+@pytest.mark.parametrize(
+    "text, header",
+    [
+        # a semicolon inside a comma-separated file's names or cells
+        ("a;b,c\n1,2\n3,4\n", ("a;b", "c")),
+        ("id,tags,y\n1,x;y;z,0\n2,w,1\n", ("id", "tags", "y")),
+        ('"p;q;r",s\n1,2\n', ("p;q;r", "s")),
+        ("a;b;c,d\n1,2\n", ("a;b;c", "d")),  # the rows agree with the comma
+        ("y\n1\n2\n", ("y",)),  # one column
+    ],
+)
+def test_a_comma_separated_file_stays_so(tmp_path, text, header):
+    assert read_csv(_write(tmp_path, text)).header == header
+
+
+def test_a_ragged_semicolon_file_names_its_line(tmp_path):
+    with pytest.raises(TableError, match="line 3: 1 fields, expected 2 as in the"):
+        read_csv(_write(tmp_path, "a;b\n1;2\n3\n"))
+
+
+def test_a_one_column_header_asks_for_the_delimiter(tmp_path):
+    path = _write(tmp_path, "a:b:target\n1:2:3\n")
+    with pytest.raises(TableError) as info:
+        read_csv(path).index("target")
+    assert str(info.value).endswith(
+        "has no column 'target': the header has one column, 'a:b:target': are "
+        "the columns separated by another character than a comma, a semicolon, "
+        "a tab or '|'?"
+    )

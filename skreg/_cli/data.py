@@ -41,7 +41,7 @@ class Dataset:
     (:class:`~skreg._utils.tabular.TabularPreprocessing`) that makes them
     numbers; ``y`` class labels or floats; ``task`` is one of :data:`TASKS`.
     ``dropped_lines`` are the lines of a CSV file left out for their missing
-    target.
+    target, ``reading_note`` what was guessed of its format (None: nothing).
     """
 
     name: str
@@ -52,6 +52,7 @@ class Dataset:
     target_name: str = "target"
     preprocessing: tabular.TabularPreprocessing | None = None
     dropped_lines: tuple = ()
+    reading_note: str | None = None
 
     @property
     def metric(self):
@@ -108,7 +109,9 @@ def load_csv(path, target, task=None):
         tabular.check_magnitude(table.path, {target: y})
     tabular.check_table(X, names, table.path)
     plan = tabular.tabular_preprocessing(X, names)
-    return Dataset(table.path, X, y, task, names, target, plan, dropped)
+    return Dataset(
+        table.path, X, y, task, names, target, plan, dropped, table.reading_note()
+    )
 
 
 def load_csv_pair(path, feature, target):

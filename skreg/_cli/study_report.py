@@ -94,6 +94,8 @@ def _lines_text(lines):
 def describe_data(dataset):
     """The lines on the data: its size, the rows left out, each column's treatment."""
     lines = [f"data: {dataset.describe()}"]
+    if dataset.reading_note:  # guesses (delimiter, decimal commas) are said
+        lines.append(f"file format: {dataset.reading_note}")
     dropped = dataset.dropped_lines
     if dropped:
         rows = f"{len(dropped)} row{'s' if len(dropped) > 1 else ''}"

@@ -21,8 +21,12 @@ preprocessing cannot use.
 """
 
 import csv
+import difflib
+import io
+import itertools
 import math
 import numbers
+import re
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -56,6 +60,16 @@ _MAGNITUDE_HEADROOM = 100.0
 # A message lists at most this many of the cells at fault in a column.
 _CELLS_SHOWN = 3
 _COLUMNS_SHOWN = 8
+
+# The field separators read_csv recognises, the first preferred on a tie: a
+# spreadsheet in a locale whose decimal mark is the comma writes ";".
+DELIMITERS = (",", ";", "\t", "|")
+_DELIMITER_NAMES = ("a comma", "a semicolon", "a tab", "'|'")
+# The records (the header and the first data rows) the delimiter is judged on.
+_DELIMITER_SAMPLE = 20
+# A number written with a decimal comma ("0,5", "-1,25e3"), and an integer.
+_DECIMAL_COMMA = re.compile(r"[+-]?(\d+,\d*|,\d+)([eE][+-]?\d+)?")
+_INTEGER = re.compile(r"[+-]?\d+")
 
 
 class TableError(ValueError):
@@ -481,12 +495,36 @@ class CsvTable:
         The fields, as strings (blank lines are not rows).
     line_numbers : ndarray of shape (n_rows,), dtype int
         The line of the file each row comes from.
+    delimiter : str, default=","
+        The field separator the file was read with.
+    decimal_comma_columns : tuple of str, default=()
+        The columns whose decimal commas were read as points (in
+        :attr:`cells`).
     """
 
     path: str
     header: tuple
     cells: np.ndarray
     line_numbers: np.ndarray
+    delimiter: str = ","
+    decimal_comma_columns: tuple = ()
+
+    def reading_note(self):
+        """What was guessed about the file's format, or None for a plain CSV file.
+
+        Returns
+        -------
+        note : str or None
+            The delimiter when it is not the comma, and the columns whose
+            decimal commas were read as points.
+        """
+        notes = []
+        if self.delimiter != ",":
+            notes.append(f"fields separated by {self.delimiter!r} (detected)")
+        if self.decimal_comma_columns:
+            columns = _columns_phrase(self.decimal_comma_columns)[0]
+            notes.append(f"decimal commas read as points in {columns}")
+        return "; ".join(notes) or None
 
     def index(self, name):
         """The position of a column.
@@ -504,14 +542,27 @@ class CsvTable:
         Raises
         ------
         TableError
-            If there is no such column (the message lists the columns).
+            If there is no such column: the message suggests the closest name
+            (one that differs in case only first) and lists the columns, or
+            asks for the delimiter when the header has a single column.
         """
         if name in self.header:
             return self.header.index(name)
+        if len(self.header) == 1:
+            delimiters = ", ".join(_DELIMITER_NAMES[:-1])
+            raise TableError(
+                f"'{self.path}' has no column '{name}': the header has one column, "
+                f"'{self.header[0]}': are the columns separated by another "
+                f"character than {delimiters} or {_DELIMITER_NAMES[-1]}?"
+            )
+        closest = _closest_name(name, self.header)
+        hint = f": did you mean '{closest}'?" if closest else ""
         names = ", ".join(self.header[:_COLUMNS_SHOWN])
-        more = ", ..." if len(self.header) > _COLUMNS_SHOWN else ""
+        hidden = len(self.header) - _COLUMNS_SHOWN
+        more = f", ... and {hidden} more" if hidden > 0 else ""
         raise TableError(
-            f"'{self.path}' has no column '{name}' (columns: {names}{more})"
+            f"'{self.path}' has no column '{name}'{hint} "
+            f"({len(self.header)} columns: {names}{more})"
         )
 
     def column(self, name):
@@ -609,6 +660,19 @@ class CsvTable:
         )
 
 
+def _closest_name(name, names):
+    """The name in ``names`` that differs from ``name`` in case only, else the
+    closest spelling (difflib's, case ignored), else None."""
+    folded = {}
+    for candidate in names:
+        folded.setdefault(candidate.casefold(), candidate)
+    key = name.casefold()
+    if key in folded:
+        return folded[key]
+    close = difflib.get_close_matches(key, list(folded), n=1)
+    return folded[close[0]] if close else None
+
+
 def _finite_number(value):
     number = _to_float(value)
     return number if number is not None and math.isfinite(number) else math.nan
@@ -638,6 +702,11 @@ def _cell_text(cell):
 def read_csv(path):
     """Read a CSV file with a header row (UTF-8, with a byte order mark or not).
 
+    The fields are separated by one of :data:`DELIMITERS`, found by
+    :func:`detect_delimiter`.  In a file not separated by commas (a locale
+    whose decimal mark is the comma writes ';'), a column whose every number
+    is an integer or has one decimal comma has its commas read as points.
+
     Parameters
     ----------
     path : str or path-like
@@ -646,7 +715,7 @@ def read_csv(path):
     Returns
     -------
     table : CsvTable
-        Its header and cells, without the blank lines.
+        Its header and cells, without the blank lines, and how they were read.
 
     Raises
     ------
@@ -655,19 +724,12 @@ def read_csv(path):
         empty or repeated column name, no data rows, or a row whose number of
         fields is not the header's.
     """
+    text = _read_text(path)
+    delimiter = detect_delimiter(text)
     try:
-        with open(path, newline="", encoding="utf-8-sig") as file:
-            lines = list(csv.reader(file))
-    except FileNotFoundError:
-        raise TableError(f"no such file: '{path}'") from None
-    except IsADirectoryError:
-        raise TableError(f"'{path}' is a directory, not a CSV file") from None
-    except UnicodeDecodeError:
-        raise TableError(f"'{path}' is not a UTF-8 text file") from None
+        lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise TableError(f"'{path}' is not a valid CSV file: {exc}") from None
-    except OSError as exc:
-        raise TableError(f"cannot read '{path}': {exc.strerror}") from None
     numbered = [(n, line) for n, line in enumerate(lines, 1) if any(line)]
     if not numbered:
         raise TableError(f"'{path}' is empty")
@@ -677,7 +739,88 @@ def read_csv(path):
         [[field.strip() for field in line] for _, line in numbered[1:]], dtype=object
     ).reshape(-1, len(header))
     line_numbers = np.array([n for n, _ in numbered[1:]], dtype=int)
-    return CsvTable(str(path), header, cells, line_numbers)
+    converted = ()
+    if delimiter != ",":
+        cells, converted = _read_decimal_commas(cells, header)
+    return CsvTable(str(path), header, cells, line_numbers, delimiter, converted)
+
+
+def _read_text(path):
+    """The text of a UTF-8 file, or a TableError that says why it cannot be read."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as file:
+            return file.read()
+    except FileNotFoundError:
+        raise TableError(f"no such file: '{path}'") from None
+    except IsADirectoryError:
+        raise TableError(f"'{path}' is a directory, not a CSV file") from None
+    except UnicodeDecodeError:
+        raise TableError(f"'{path}' is not a UTF-8 text file") from None
+    except OSError as exc:
+        raise TableError(f"cannot read '{path}': {exc.strerror}") from None
+
+
+def _read_decimal_commas(cells, header):
+    """``cells`` with decimal commas as points, and the names of those columns.
+
+    Only the columns whose every value (missing ones aside) is an integer or
+    a number with one decimal comma, at least one with the comma: a text
+    column with a comma stays as it is.
+    """
+    cells, converted = cells.copy(), []
+    for j, name in enumerate(header):
+        present = [cell for cell in cells[:, j] if not _is_missing(cell)]
+        commas = [bool(_DECIMAL_COMMA.fullmatch(cell)) for cell in present]
+        numbers = all(
+            comma or _INTEGER.fullmatch(cell)
+            for comma, cell in zip(commas, present, strict=True)
+        )
+        if any(commas) and numbers:
+            cells[:, j] = [cell.replace(",", ".") for cell in cells[:, j]]
+            converted.append(name)
+    return cells, tuple(converted)
+
+
+def detect_delimiter(text):
+    """The field separator of a CSV file's text, among :data:`DELIMITERS`.
+
+    Each delimiter splits the header and the next data records (quotes
+    respected); one that splits every one of them into as many fields as the
+    header comes before one that does not, then the one that gives the header
+    the most fields, then the earlier in :data:`DELIMITERS`.  Column names
+    rarely hold a delimiter, so a comma-separated file stays so whatever its
+    cells hold (a semicolon in a text, decimal commas in a ';' file).
+
+    Parameters
+    ----------
+    text : str
+        The file's text.
+
+    Returns
+    -------
+    delimiter : str
+        The comma when no delimiter splits the header (one column).
+    """
+    best, best_key = DELIMITERS[0], None
+    for delimiter in DELIMITERS:
+        records = _first_records(text, delimiter)
+        if not records or len(records[0]) < 2:
+            continue
+        n_fields = len(records[0])
+        consistent = all(len(record) == n_fields for record in records[1:])
+        key = (consistent, n_fields)
+        if best_key is None or key > best_key:  # ties keep the earlier delimiter
+            best, best_key = delimiter, key
+    return best
+
+
+def _first_records(text, delimiter):
+    """The first non-blank records of ``text`` split by ``delimiter`` (or [])."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return list(itertools.islice(filter(any, reader), _DELIMITER_SAMPLE))
+    except csv.Error:  # reading with the chosen delimiter will say what is wrong
+        return []
 
 
 def _check_header(path, header, numbered_rows):

@@ -40,7 +40,12 @@ from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
 
 from . import _docstrings
 from ._capacity import CapacityCurve
@@ -237,6 +242,41 @@ def _report_warnings(caught, n_fits):
         warnings.warn(message, category, stacklevel=5)
 
 
+def _print_path(path, alphas, record):
+    """With ``verbose``: one line per fit of a path, in the order they ran."""
+    for alpha, score, n_iter in zip(
+        alphas[::-1], record.test[::-1], record.n_iter[::-1], strict=False
+    ):
+        print(
+            f"[fold {path.fold}, penalty {path.penalty!s}] alpha={alpha:.3g}: "
+            f"held-out score {score:.4f}, {int(n_iter)} iterations"
+        )
+
+
+def _check_some_score_is_defined(paths, scoring):
+    """Refuse, and say why, when no fold has a defined score at any alpha.
+
+    A metric undefined on every validation fold (R^2 on the single sample of
+    a LeaveOneOut fold) leaves nothing to choose from; the metric's own
+    warnings, collected in the workers, say why.
+    """
+    if any(np.isfinite(path.record.test).any() for path in paths):
+        return
+    reasons = {
+        message.splitlines()[0]
+        for path in paths
+        for category, message in path.record.caught
+        if not issubclass(category, ConvergenceWarning)
+    }
+    why = f" The fits warned: {'; '.join(sorted(reasons))}" if reasons else ""
+    raise ValueError(
+        f"No validation score is defined: the scoring ({scoring or 'the default'}"
+        f") gave NaN on every fold at every alpha.{why} Use a cv whose "
+        "validation folds the metric can score (for R^2, at least two samples "
+        "each), or another scoring."
+    )
+
+
 @dataclass
 class _Path:
     """One (penalty, fold) path: its model after its last fit, and its record."""
@@ -246,6 +286,7 @@ class _Path:
     model: object
     record: _PathRecord = None
     n_fits: int = 0
+    fold: int = 0
 
 
 def _decade_past(alphas, edge):
@@ -430,7 +471,11 @@ class _RegularizedMLPCV(AtomicSetParamsMixin, BaseEstimator):
         self._forget_fit()
         X, y = self._check_cv_data(X, y)
         if sample_weight is not None:
-            sample_weight = np.asarray(sample_weight, dtype=float)
+            # as the plain estimators (and LassoCV): a scalar is every row's
+            # weight; a wrong length, NaN or a negative weight is refused
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=np.float64, ensure_non_negative=True
+            )
         penalties = _check_penalties(self.penalties, self.solver, self.l1_ratio)
         alphas = self._alpha_grid(X, y, sample_weight)
         splits = list(
@@ -438,19 +483,30 @@ class _RegularizedMLPCV(AtomicSetParamsMixin, BaseEstimator):
         )
         data = (X, y, sample_weight)
         paths = [
-            _Path(penalty, split, self._get_estimator(penalty, start))
+            _Path(penalty, split, self._get_estimator(penalty, start), fold=fold)
             for penalty in penalties
-            for split in splits
+            for fold, split in enumerate(splits)
         ]
         self._run_paths(paths, data, alphas)
+        _check_some_score_is_defined(paths, self.scoring)
         alphas = self._bracket_the_best(paths, data, alphas, penalties)
         caught = [item for path in paths for item in path.record.caught]
         n_fits = sum(path.n_fits for path in paths)
+        if self.verbose:
+            self._print_the_choice()
         if self.refit:
             refit_caught, n_refit_fits = self._refit(data, start)
             caught, n_fits = caught + refit_caught, n_fits + n_refit_fits
         _report_warnings(caught, n_fits)
         return self
+
+    def _print_the_choice(self):
+        refit = "; refitting on all the data" if self.refit else ""
+        print(
+            f"Chose penalty {self.penalty_!s}, alpha={self.alpha_:.3g} (mean "
+            f"held-out score {self.best_score_:.4f}) of {len(self.alphas_)} "
+            f"alphas{refit}."
+        )
 
     def _forget_fit(self):
         """Drop what a previous fit found (a new fit may not refit)."""
@@ -504,6 +560,11 @@ class _RegularizedMLPCV(AtomicSetParamsMixin, BaseEstimator):
         shared = self._plain_class._get_param_names()
         params = {name: value for name, value in self.get_params(deep=False).items()
                   if name in shared}  # fmt: skip
+        # a RandomState object is copied, as GridSearchCV's clone copies it,
+        # so that every path starts from its same state, in whichever order
+        # (or process) the paths run
+        if isinstance(params.get("random_state"), np.random.RandomState):
+            params["random_state"] = copy.deepcopy(params["random_state"])
         model = self._plain_class(**{**params, "penalty": penalty, "verbose": False})
         if start is not None:
             vars(model).update(copy.deepcopy(start))
@@ -533,6 +594,8 @@ class _RegularizedMLPCV(AtomicSetParamsMixin, BaseEstimator):
             for path in fitted
         )  # fmt: skip
         for path, (record, model) in zip(fitted, results, strict=True):
+            if self.verbose:
+                _print_path(path, alphas, record)
             path.n_fits += len(record.test)
             if path.penalty is None:
                 record = record.repeated(len(alphas))

@@ -806,3 +806,85 @@ def test_a_set_of_alphas_and_zero_alphas_are_refused(diabetes_standardized):
         regularization_path(model, X, y, alphas={1.0, 10.0})  # no order
     with pytest.raises(ValueError, match="n_alphas must be a positive int"):
         regularization_path(model, X, y, n_alphas=0)
+
+
+# --------------------------------------------- reliability (issue 26)
+def test_a_random_state_object_gives_the_same_fit_in_one_or_two_jobs():
+    # Every path's model got the same RandomState object: in one process the
+    # paths advanced it in turn, in two each got a copy (fold scores differed
+    # by up to 4.1).  Cloned as GridSearchCV clones, every path starts alike.
+    X, y = make_regression(n_samples=120, n_features=6, noise=5.0, random_state=0)
+    y = y / y.std()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # short fits, the best at a grid end
+        fits = [
+            RegularizedMLPRegressorCV(
+                hidden_layer_sizes=(8,),
+                solver="adam",
+                max_iter=30,
+                alphas=3,
+                cv=3,
+                random_state=np.random.RandomState(0),
+                n_jobs=n_jobs,
+            ).fit(X, y)
+            for n_jobs in (1, 2)
+        ]
+    assert_allclose(fits[0].scores_["l2"], fits[1].scores_["l2"], rtol=1e-10)
+    assert_allclose(fits[0].predict(X), fits[1].predict(X), rtol=1e-10)
+
+
+@pytest.mark.parametrize(
+    "weights, match",
+    [
+        (np.ones(5), "sample_weight.shape == \\(5,\\), expected \\(442,\\)"),
+        (np.r_[np.nan, np.ones(441)], "NaN"),
+        (np.r_[-1.0, np.ones(441)], "Negative values"),
+    ],
+)
+def test_bad_sample_weights_are_refused_as_by_the_plain_estimators(
+    diabetes_standardized, weights, match
+):
+    with pytest.raises(ValueError, match=match):
+        _linear_cv().fit(*diabetes_standardized, sample_weight=weights)
+
+
+def test_a_scalar_sample_weight_weighs_every_row_alike(diabetes_standardized):
+    # it raised "IndexError: too many indices"
+    X, y = diabetes_standardized
+    scalar = _linear_cv().fit(X, y, sample_weight=2.0)
+    full = _linear_cv().fit(X, y, sample_weight=np.full(len(y), 2.0))
+    assert scalar.alpha_ == full.alpha_
+    # (to rounding: two runs of one L-BFGS fit differ at 1e-9 through the
+    # alignment of their arrays)
+    assert_allclose(scalar.scores_["l2"], full.scores_["l2"], rtol=1e-6)
+    assert_allclose(scalar.coefs_[0], full.coefs_[0], rtol=1e-6, atol=1e-6)
+
+
+def test_a_metric_undefined_on_every_fold_says_why(diabetes_standardized):
+    # R^2 on LeaveOneOut's one-sample folds: it raised "Every fit failed"
+    # and swallowed scikit-learn's UndefinedMetricWarning, which says why.
+    from sklearn.model_selection import LeaveOneOut
+
+    X, y = diabetes_standardized[0][:20], diabetes_standardized[1][:20]
+    est = _linear_cv().set_params(alphas=2, cv=LeaveOneOut())
+    with pytest.raises(ValueError, match="not well-defined with less than two"):
+        est.fit(X, y)
+    scored = est.set_params(scoring="neg_mean_squared_error").fit(X, y)
+    assert np.isfinite(scored.best_score_)
+
+
+def test_verbose_tells_every_fold_alpha_and_the_choice(diabetes_standardized, capsys):
+    # it printed only the refit's iterations
+    X, y = diabetes_standardized
+    est = _linear_cv(verbose=True).set_params(alphas=[1.0, 0.1], cv=KFold(2))
+    est.fit(X, y)
+    lines = capsys.readouterr().out.splitlines()
+    for fold in (0, 1):
+        for alpha in ("0.1", "1"):
+            assert any(
+                line.startswith(f"[fold {fold}, penalty l2] alpha={alpha}:")
+                for line in lines
+            )
+    assert any(line.startswith(f"Chose penalty l2, alpha={est.alpha_:.3g}")
+               for line in lines)  # fmt: skip
+    assert any(line.startswith("Iteration 1, loss") for line in lines)  # the refit

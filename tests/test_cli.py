@@ -711,6 +711,33 @@ def test_bad_csv_exits_2_with_one_line(tmp_path, capsys, header, rows, target,
     assert not (tmp_path / "report.html").exists()
 
 
+def test_an_alpha_past_the_studys_range_is_refused_before_the_study(tmp_path):
+    # 1e300 overflowed L-BFGS ("non-finite parameter weights ... the input
+    # data may contain large values"), a traceback that blamed the data.
+    argv = ["--dataset", "diabetes", "--quick", "--penalties", "l2", "--alphas",
+            "1,1e300", "--out", str(tmp_path)]  # fmt: skip
+    _assert_one_line_error(
+        _run_cli(*argv),
+        "--alphas: 1e+300 is too large for diabetes (442 samples): past alpha = "
+        "4.42e+06 (1e+04 per sample) every penalty has emptied the network long "
+        "before, and the solvers lose their precision, then overflow; give alphas "
+        "of at most 4.42e+06",
+    )
+    assert not (tmp_path / "report.html").exists()
+
+
+def test_the_largest_alpha_taken_gives_every_penalty_a_constant_model(tmp_path, capsys):
+    # diabetes: 442 samples; with alpha at the limit every network is empty or
+    # all but, and its score is a constant prediction's (R^2 about 0; L-BFGS's
+    # L2 fit gave -0.075, its bias unfitted, from alpha = 1e8 * 442 on).
+    argv = ["--dataset", "diabetes", "--quick", "--alphas", "4.42e6", "--penalties",
+            "l2,l1,elasticnet,l0,group_lasso", "--out", str(tmp_path)]  # fmt: skip
+    assert main(argv) == 0
+    rows = _table(capsys.readouterr().out, "rank")
+    assert len(rows) == 5
+    assert all(abs(float(cells[3])) < 0.01 for cells in rows), rows
+
+
 def _column_rows(columns, n=12):
     """``n`` rows of the given columns (name: function of the row index)."""
     return list(columns), [[str(f(i)) for f in columns.values()] for i in range(n)]

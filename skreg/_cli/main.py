@@ -387,6 +387,23 @@ def _study_dropouts(args):
     return dropouts
 
 
+def _check_alphas(alphas, dataset):
+    """Refuse alphas past :func:`~skreg._cli.study.max_alpha` of the dataset."""
+    n_samples = dataset.X.shape[0]
+    limit = penalty_study.max_alpha(n_samples)
+    if max(alphas) <= limit:
+        return
+    # the limit as given back must be accepted: %g rounds, maybe upwards
+    shown = f"{limit:g}" if float(f"{limit:g}") == limit else f"{limit:.0f}"
+    raise _UsageError(
+        f"--alphas: {max(alphas):g} is too large for {dataset.name} "
+        f"({n_samples} samples): past alpha = {shown} "
+        f"({penalty_study.MAX_ALPHA_PER_SAMPLE:.0e} per sample) every penalty "
+        "has emptied the network long before, and the solvers lose their "
+        f"precision, then overflow; give alphas of at most {shown}"
+    )
+
+
 def _run_study(args, out, err):
     _csv_target(args, {"--target": args.target, "--task": args.task})
     if args.csv is None:
@@ -403,6 +420,7 @@ def _run_study(args, out, err):
     # of load_csv) no known problem of the data makes a fit raise one, so one
     # that does is a bug and shows its traceback.
     cli_data.check_folds(dataset, cv)
+    _check_alphas(alphas, dataset)
     replacing = _prepare_folder(args.out, args.csv, penalty_report.FIGURE_NAMES)
     settings = penalty_report.describe_settings(
         dataset, alphas, args.penalties, cv, dropouts

@@ -49,6 +49,15 @@ QUICK_ALPHAS = (1.0,)
 DEFAULT_DATASET = "diabetes"
 DEFAULT_CV = 5
 QUICK_CV = 2
+# The largest alpha per sample the study takes.  The objective is (sum of the
+# losses + alpha * Omega) / n, so alpha / n is what matters: on standardized
+# data every penalty has emptied the network (a constant's score) by alpha / n
+# of a few units (diabetes: 20, digits: 1).  Far past that, L-BFGS stops on the
+# penalty alone with the biases unfitted (diabetes' L2: R^2 -0.075 instead of
+# -0.002 from alpha / n = 1e8 on) and the fits overflow (L-BFGS from alpha =
+# 1e160, Adam at 1e308), an error that blames the data.  1e4 stays clear of
+# both.
+MAX_ALPHA_PER_SAMPLE = 1e4
 
 # One small network.  Full-batch L-BFGS fits the smooth penalties and the L1
 # ones (by split weights, so L1 weights are exactly zero at the optimum) and is
@@ -71,6 +80,11 @@ def mlp_params(penalty, dropout=0.0):
     """
     adam = dropout > 0 or not solver_supports("lbfgs", make_penalty(penalty))
     return {**NETWORK_PARAMS, **(ADAM_PARAMS if adam else LBFGS_PARAMS)}
+
+
+def max_alpha(n_samples):
+    """The largest alpha a study on ``n_samples`` takes (see MAX_ALPHA_PER_SAMPLE)."""
+    return MAX_ALPHA_PER_SAMPLE * n_samples
 
 
 def final_mlp(estimator):

@@ -340,6 +340,32 @@ def test_the_eta_counts_every_candidate_a_cv_estimator_gives():
     assert all(line.endswith("elapsed 3.6 s, ETA 0.0 s") for line in lines[22:])
 
 
+def _eta_lines(dropouts, times):
+    """The lines of the study's progress when its CV estimators end at ``times``."""
+    grid = _study.candidates(_study.DEFAULT_ALPHAS, dropouts=dropouts)
+    stream = io.StringIO()
+    progress = _Progress(stream, grid, "R^2", clock=iter([0.0, *times]).__next__)
+    for penalties, dropout in _study.study_groups(dropouts=dropouts):
+        progress([
+            _study.StudyRow(penalty, alpha, 0.5, 0.1, 0.6, 0.0, 0.01, dropout)
+            for penalty, alpha, rate in grid
+            if penalty in penalties and rate == dropout
+        ])  # fmt: skip
+    return [line.split("ETA ")[1] for line in stream.getvalue().splitlines()]
+
+
+def test_the_eta_weighs_the_candidates_by_their_solvers_budget():
+    # The default study: 22 L-BFGS candidates (max_iter=100) end at 2.2 s, and
+    # the 14 Adam ones (max_iter=50) take about half as long each (measured:
+    # 1/2.2 to 1/2.7): 2.2 s * (14 * 50) / (22 * 100) is left, not 1.4 s as
+    # when every candidate counted the same (twice the run's rest).
+    etas = _eta_lines((), [2.2, 2.9])
+    assert etas == ["0.7 s"] * 22 + ["0.0 s"] * 14
+    # with a dropout rate, 8 more Adam candidates (none, l2 at 7 alphas)
+    etas = _eta_lines((0.2,), [2.2, 2.9, 3.3])
+    assert etas == ["1.1 s"] * 22 + ["0.4 s"] * 14 + ["0.0 s"] * 8
+
+
 @pytest.mark.parametrize(
     "alpha, note", [(0.1, "smaller"), (10.0, "larger"), (1.0, None)]
 )

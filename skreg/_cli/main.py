@@ -255,11 +255,19 @@ def _duration(seconds):
     return f"{minutes}:{seconds:02d}"
 
 
+def _eta(elapsed, done, total):
+    """Seconds left when ``done`` of ``total`` units of work took ``elapsed``."""
+    return elapsed / done * (total - done)
+
+
 class _Progress:
     """Prints a line per candidate of ``grid`` as its CV estimator ends, with the ETA.
 
-    The ETA extrapolates the time per candidate done (a CV estimator gives
-    all its candidates at once) to the others; ``clock`` returns seconds.
+    A CV estimator gives all its candidates at once.  The ETA extrapolates
+    the time so far to the candidates left, each weighed by its solver's
+    iteration budget (:func:`~skreg._cli.study.candidate_budget`): the Adam
+    candidates that come last cost about half an L-BFGS one.  ``clock``
+    returns seconds.
     """
 
     def __init__(self, stream, grid, metric, clock=time.perf_counter):
@@ -269,6 +277,8 @@ class _Progress:
         names = [penalty_report.series_name(p, d) for p, _, d in grid]
         self.name_width = max([11, *map(len, names)])
         self.done = 0
+        self.budget = sum(penalty_study.candidate_budget(p, d) for p, _, d in grid)
+        self.budget_done = 0
         self.clock = clock
         self.start = clock()
 
@@ -279,7 +289,10 @@ class _Progress:
     def __call__(self, rows):
         elapsed = self.elapsed()
         first, self.done = self.done + 1, self.done + len(rows)
-        eta = _duration(elapsed / self.done * (self.total - self.done))
+        self.budget_done += sum(
+            penalty_study.candidate_budget(row.penalty, row.dropout) for row in rows
+        )
+        eta = _duration(_eta(elapsed, self.budget_done, self.budget))
         width = len(str(self.total))
         for done, row in enumerate(rows, first):
             alpha = "" if row.penalty is None else f"alpha={row.alpha:g}"

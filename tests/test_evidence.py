@@ -6,6 +6,9 @@ variance, the profiled Hessian of the log-loss, and the fixed-point equations
 themselves at the end of a network's fit.
 """
 
+import re
+import warnings
+
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose
@@ -36,15 +39,18 @@ def linear_fit(diabetes_raw_target):
 
 
 class _quiet_lbfgs_floor:
-    """tol=1e-12 warm-started fits end at L-BFGS-B's precision floor ("ABNORMAL")."""
+    """tol=1e-12 warm-started fits end at L-BFGS-B's precision floor ("ABNORMAL").
+
+    The evidence loop counts them in one warning at the end of the fit.
+    """
 
     def __enter__(self):
-        import warnings
-
         self._catcher = warnings.catch_warnings()
         self._catcher.__enter__()
-        warnings.filterwarnings("ignore", message="lbfgs failed to converge",
-                                category=ConvergenceWarning)  # fmt: skip
+        warnings.filterwarnings(
+            "ignore", message="lbfgs failed to converge|[0-9]+ of the [0-9]+ MAP fits",
+            category=ConvergenceWarning,
+        )  # fmt: skip
 
     def __exit__(self, *exc):
         return self._catcher.__exit__(*exc)
@@ -149,8 +155,6 @@ def test_stochastic_solvers_give_an_approximate_evidence_fit(diabetes_split, sol
         learning_rate_init=0.01, random_state=0, evidence_max_updates=30,
         evidence_tol=0.05,
     )  # fmt: skip
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # approximate MAPs
         model.fit(X_train, y_train)
@@ -244,9 +248,10 @@ def test_too_few_updates_warn(diabetes_split):
         hidden_layer_sizes=(8,), alpha="evidence", solver="lbfgs",
         evidence_max_updates=1, max_iter=3000, random_state=0,
     )  # fmt: skip
-    with pytest.warns(ConvergenceWarning, match="evidence_max_updates=1"):
+    with pytest.warns(ConvergenceWarning, match="evidence_max_updates=1") as record:
         model.fit(X_train, y_train)
     assert len(model.alpha_history_) == 2
+    assert len(record) == 1 and record[0].filename == __file__  # the call to fit
 
 
 def test_warm_start_continues_from_the_last_alpha(diabetes_split):
@@ -348,3 +353,24 @@ def test_a_classifier_says_it_has_no_predictive_std():
     ).fit(StandardScaler().fit_transform(X), y)
     with pytest.raises(ValueError, match="predict_proba"):
         model.predict(X, return_std=True)
+
+
+def test_map_fits_that_stop_early_give_one_warning_at_the_call_to_fit(diabetes_split):
+    """Adam warned 'Maximum iterations' once per update of the loop, from inside it."""
+    X_train, _, y_train, _ = diabetes_split
+    model = RegularizedMLPRegressor(
+        hidden_layer_sizes=(8,), alpha="evidence", solver="adam", max_iter=50,
+        n_iter_no_change=50, learning_rate_init=0.01, evidence_tol=0.05,
+        random_state=0,
+    )  # fmt: skip
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(X_train, y_train)
+    assert [w.category for w in caught] == [ConvergenceWarning]
+    message = str(caught[0].message)
+    counts = re.match(r"(\d+) of the (\d+) MAP fits of the evidence loop", message)
+    # max_iter=50 caps no fit: every update's fit and the final one count
+    n_stopped, n_fits = map(int, counts.groups())
+    assert 2 <= n_stopped <= n_fits == len(model.alpha_history_)
+    assert "Maximum iterations (50)" in message and "max_iter=50" in message
+    assert caught[0].filename == __file__  # the user's call to fit

@@ -8,6 +8,7 @@ store as fitted attributes.  The loop sees the objective, a function that
 fits and one that reads the fitted parameters, never the estimator.
 """
 
+import sys
 import warnings
 from dataclasses import dataclass
 
@@ -105,25 +106,26 @@ def fit_evidence(objective, solve, parameters, *, initial_alpha=None,
     if warm and scale != 1.0:
         scale_outputs(1.0 / scale)
     start = None if initial_alpha is None else unit(initial_alpha, inverse=True)
-    history = _settle_from(work, solve, parameters, sizes, start,
-                           dict(tol=tol, max_updates=max_updates,
-                                max_iter=max_iter))  # fmt: skip
+    fits = _MapFits(solve, parameters, max_iter)
+    history = _settle_from(work, fits, sizes, start,
+                           dict(tol=tol, max_updates=max_updates))  # fmt: skip
     if scale != 1.0:
         scale_outputs(scale)  # the map of the scaled fit, in the targets' units
     history = [unit(alpha) for alpha in history]
-    _map_fit(solve, objective, history[-1], False, max_iter)
+    fits.fit(objective, history[-1], rough=False)
+    fits.report(max_updates, tol)
     return _result(objective, parameters(), history[-1], sizes, history)
 
 
-def _settle_from(objective, solve, parameters, sizes, initial_alpha, settle):
+def _settle_from(objective, fits, sizes, initial_alpha, settle):
     """The updates from the start, and again from above after interpolation."""
     alpha = _initial_alpha(objective, sizes, initial_alpha)
-    history = _settle(objective, solve, parameters, alpha, sizes, **settle)
-    if initial_alpha is None and _interpolates(objective, parameters(), history[-1],
-                                               sizes):  # fmt: skip
+    history = _settle(objective, fits, alpha, sizes, **settle)
+    if initial_alpha is None and _interpolates(objective, fits.parameters(),
+                                               history[-1], sizes):  # fmt: skip
         # the fixed point where the network fits the noise: come from above
         alpha = alpha * np.sqrt(max(objective.weight_sum, 1.0))
-        history += _settle(objective, solve, parameters, alpha, sizes, **settle)
+        history += _settle(objective, fits, alpha, sizes, **settle)
     return history
 
 
@@ -163,13 +165,12 @@ def _in_target_units(sizes, scale, n_layers):
     return unit
 
 
-def _settle(objective, solve, parameters, alpha, sizes, *, tol, max_updates,
-            max_iter):  # fmt: skip
+def _settle(objective, fits, alpha, sizes, *, tol, max_updates):
     """The loop of updates from ``alpha``; returns every alpha it tried."""
     history, rough = [alpha], True
     for _ in range(max_updates):
-        _map_fit(solve, objective, alpha, rough, max_iter)
-        update = evidence_update(objective, parameters(), alpha, sizes)
+        fits.fit(objective, alpha, rough)
+        update = evidence_update(objective, fits.parameters(), alpha, sizes)
         change = np.max(np.abs(update.alpha - alpha) / alpha)
         converged = not rough and change <= tol
         rough = change > ROUGH_CHANGE
@@ -177,7 +178,7 @@ def _settle(objective, solve, parameters, alpha, sizes, *, tol, max_updates,
         history.append(alpha)
         if converged:
             return history
-    _warn_not_converged(max_updates, tol)
+    fits.unsettled = change
     return history
 
 
@@ -207,18 +208,61 @@ def _initial_alpha(objective, sizes, initial_alpha):
     return np.full(sizes.shape, scale if scale > 0 else 1.0)
 
 
-def _map_fit(solve, objective, alpha, rough, max_iter):
-    """A MAP fit at ``alpha``: capped and quiet while alpha is rough."""
-    # one group is the plain L2 penalty at that strength, not a per-layer one
-    strength = float(alpha[0]) if alpha.size == 1 else alpha
-    objective = objective.with_strength(strength)
-    if not rough or max_iter <= ROUGH_ITERATIONS:
-        solve(objective)
-        return
-    with warnings.catch_warnings():
-        # the cap is deliberate: the fits that count run to convergence
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        solve(objective, ROUGH_ITERATIONS)
+class _MapFits:
+    """The MAP fits of the loop, and what their warnings said.
+
+    One ConvergenceWarning per fit, at every update, told the user no more
+    than their count: :meth:`report` gives one warning at the end instead,
+    as the CV estimators do for their path fits, and every other warning of
+    the fits once.  ``unsettled`` is the last relative change of alpha when
+    the updates ran out, None while they settle.
+    """
+
+    def __init__(self, solve, parameters, max_iter):
+        self.solve, self.parameters, self.max_iter = solve, parameters, max_iter
+        self.n_fits, self.stopped, self.others = 0, [], []
+        self.unsettled = None
+
+    def fit(self, objective, alpha, rough):
+        """A MAP fit at ``alpha``: capped at ROUGH_ITERATIONS while rough."""
+        # one group is the plain L2 penalty at that strength, not a per-layer one
+        strength = float(alpha[0]) if alpha.size == 1 else alpha
+        capped = rough and self.max_iter > ROUGH_ITERATIONS
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            self.solve(objective.with_strength(strength),
+                       ROUGH_ITERATIONS if capped else None)  # fmt: skip
+        stops = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
+        self.others += [(w.category, str(w.message)) for w in caught
+                        if not issubclass(w.category, ConvergenceWarning)]  # fmt: skip
+        if capped:  # the cap is deliberate: the fits that count run to convergence
+            return
+        self.n_fits += 1
+        if stops:
+            self.stopped.append(str(stops[0].message).splitlines()[0].rstrip(":"))
+
+    def report(self, max_updates, tol):
+        """One ConvergenceWarning for the loop, the fits' other warnings once."""
+        sentences = []
+        if self.unsettled is not None:
+            sentences.append(
+                f"The evidence updates of alpha did not settle within "
+                f"evidence_max_updates={max_updates}: the last one changed alpha "
+                f"by {self.unsettled:.1%}, more than evidence_tol={tol:g}; alpha_ "
+                "is the last one. Increase evidence_max_updates or evidence_tol."
+            )
+        if self.stopped:
+            sentences.append(
+                f"{len(self.stopped)} of the {self.n_fits} MAP fits of the evidence "
+                f"loop stopped before converging (max_iter={self.max_iter}; the "
+                f"first said: {self.stopped[0]!r}), so alpha_ rests on inexact "
+                "fits. Increase max_iter, or tol for a looser convergence."
+            )
+        level = _user_stacklevel()
+        if sentences:
+            warnings.warn(" ".join(sentences), ConvergenceWarning, stacklevel=level)
+        for category, message in sorted(set(self.others), key=str):
+            warnings.warn(message, category, stacklevel=level)
 
 
 def _result(objective, params, alpha, sizes, history):
@@ -242,12 +286,21 @@ def _result(objective, params, alpha, sizes, history):
     )
 
 
-def _warn_not_converged(max_updates, tol):
-    warnings.warn(
-        f"The evidence updates of alpha did not settle within "
-        f"evidence_max_updates={max_updates} (relative change above "
-        f"evidence_tol={tol:g}); alpha_ is the last one. Increase "
-        "evidence_max_updates, or fit to convergence at each step (max_iter).",
-        ConvergenceWarning,
-        stacklevel=5,  # past fit_evidence, the estimator's _fit and fit
-    )
+_LIBRARIES = ("skreg", "sklearn")
+
+
+def _user_stacklevel():
+    """The stacklevel, for this function's caller, of the user's call to fit.
+
+    That of the first frame outside skreg and scikit-learn: how many frames
+    lie between the loop and that call depends on the estimator's helpers
+    and on scikit-learn's fit wrapper, and a fixed count went stale.
+    """
+    frame, level = sys._getframe(1), 1
+    while frame is not None and _package(frame) in _LIBRARIES:
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def _package(frame):
+    return frame.f_globals.get("__name__", "").partition(".")[0]

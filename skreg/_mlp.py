@@ -47,7 +47,9 @@ from ._network import (
     predict_output,
     zero_fraction,
 )
+from ._network.constant import fit_constant_output
 from ._penalties import PENALTY_NAMES, Penalty, make_penalty
+from ._penalties.strength import alpha_max
 from ._solvers import (
     NON_FINITE_WEIGHTS,
     AdamOptimizer,
@@ -248,6 +250,20 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         )
         in_place = None if first_pass else guard  # training the model's own arrays
         solve = self._solver(context, X, y, dropout_rates, incremental, in_place)
+        try:
+            self._solve(objective, solve, evidence, first_pass)
+            end_fit(context, self, X, y)
+            self._check_finite_weights()
+        except ValueError as error:
+            _refuse_an_overflowing_alpha(self, objective, error)
+            raise
+        self._fit_the_constant_of_an_emptied_network(objective, evidence)
+        self.sparsity_ = [zero_fraction([W]) for W in self.coefs_]
+        _warn_if_a_layer_is_empty(self)
+        return self
+
+    def _solve(self, objective, solve, evidence, first_pass):
+        """Train at the fixed alpha, or choose it by the evidence."""
         if evidence:
             options = self._evidence_options(objective, warm=not first_pass)
             result = fit_evidence(objective, solve, **options)
@@ -255,11 +271,21 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         else:
             _forget_evidence(self)  # an earlier evidence fit's alpha_ and posterior
             solve(objective)
-        end_fit(context, self, X, y)
-        self._check_finite_weights()
-        self.sparsity_ = [zero_fraction([W]) for W in self.coefs_]
-        _warn_if_a_layer_is_empty(self)
-        return self
+
+    def _fit_the_constant_of_an_emptied_network(self, objective, evidence):
+        """An emptied network predicts the weighted mean of the targets.
+
+        See :mod:`skreg._network.constant`: the unpenalised output
+        intercepts of a constant network get their closed-form optimum, and
+        ``loss_`` is then the objective's value there (at a fixed alpha).
+        """
+        changed = fit_constant_output(
+            self.coefs_, self.intercepts_, objective.X, objective.Y,
+            objective.sample_weight, self.activation, objective.loss,
+        )  # fmt: skip
+        if changed and not evidence:
+            penalty = objective.penalty_sum(self.coefs_) / objective.weight_sum
+            self.loss_ = objective.data_term(self.coefs_, self.intercepts_) + penalty
 
     def _solver(self, context, X, y, dropout_rates, incremental, guard):
         """The function that fits the network to the minimum of an objective.
@@ -610,6 +636,33 @@ def _warn_if_a_layer_is_empty(estimator):
         EmptyNetworkWarning,
         stacklevel=4,
     )
+
+
+# An alpha this many times the data's alpha_max (skreg._penalties.strength)
+# is far past the strengths that empty a network; a solver that overflows
+# there does so because of alpha, not because of the data.
+OVERFLOWING_ALPHA_RATIO = 1e6
+
+
+def _refuse_an_overflowing_alpha(estimator, objective, error):
+    """Say that alpha is too large when the weights overflowed because of it.
+
+    The solvers' non-finite failure blames the input data (scikit-learn's
+    message); at alpha=1e160 (L-BFGS), 1e200 (SGD) or 1e308 (Adam) it is the
+    penalty's terms that overflow float64.
+    """
+    if str(error) != NON_FINITE_WEIGHTS or isinstance(estimator.alpha, str):
+        return
+    scale = alpha_max(objective.X, objective.Y, objective.sample_weight)
+    if not estimator.alpha > OVERFLOWING_ALPHA_RATIO * scale:
+        return
+    raise ValueError(
+        f"alpha={estimator.alpha:g} is too large: the penalty's terms overflowed "
+        f"float64 while training. For these data alpha_max = {scale:.3g} (the "
+        "strength at which L1 empties a linear model; skreg.default_alphas "
+        "starts there), and any alpha far above it gives the network of a "
+        "constant; use alphas of that order or smaller."
+    ) from error
 
 
 def training_objective(estimator, X, Y, sample_weight=None, penalty=None):

@@ -11,6 +11,7 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.validation import check_array
 
 from ._mlp import EmptyNetworkWarning
+from ._penalties.strength import alpha_max
 from ._utils.plotting import import_pyplot
 
 
@@ -180,17 +181,8 @@ def default_alphas(
     X = check_array(X, accept_sparse=["csr", "csc"], dtype=np.float64)
     Y = LabelBinarizer().fit_transform(y) if classifier else np.asarray(y, float)
     Y = Y.reshape(X.shape[0], -1)
-    weights = np.ones(X.shape[0]) if sample_weight is None else sample_weight
-    weights = np.asarray(weights, dtype=np.float64).reshape(-1, 1)
-    # The weighted centred targets sum to zero over the samples, so the
-    # weighted column means of X drop out: X_c^T S Y_c = X^T S Y_c.  X is
-    # never centred, which would densify a sparse X (and copy a dense one).
-    centred = Y - (weights * Y).sum(axis=0) / weights.sum()
-    correlation = np.asarray(X.T @ (weights * centred))
-    alpha_max = float(np.abs(correlation).max())
-    if alpha_max == 0:
-        alpha_max = 1.0
-    return np.geomspace(alpha_max, alpha_max * alpha_min_ratio, n_alphas)
+    largest = alpha_max(X, Y, sample_weight)
+    return np.geomspace(largest, largest * alpha_min_ratio, n_alphas)
 
 
 def regularization_path(

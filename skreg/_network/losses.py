@@ -16,7 +16,7 @@ its gradient agree, unlike scikit-learn's MLP, issue 8349).
 import functools
 
 import numpy as np
-from scipy.special import expit, xlogy
+from scipy.special import expit, logit, xlogy
 
 
 class _Loss:
@@ -47,6 +47,16 @@ class _Loss:
         losses = self.per_sample(z, prediction, Y)
         delta -= Y
         return _weigh(delta, sample_weight, losses)
+
+    def link(self, prediction):
+        """The logits z with g(z) = ``prediction``: the canonical link, g's inverse.
+
+        The constant that minimises a canonical-link loss over a sample is
+        the (weighted) mean of its targets, so ``link(mean)`` is the best
+        constant logit.  Predictions at the ends of g's range (0 for the
+        exponential, 0 or 1 for the logistic) are taken one float away.
+        """
+        raise NotImplementedError
 
     def prediction_is_finite(self, z):
         """True when g(z) is finite; for most outputs, when the logits are."""
@@ -139,6 +149,9 @@ class SquaredError(_Loss):
         losses *= 0.5
         return _weigh(delta, sample_weight, losses)
 
+    def link(self, prediction):
+        return np.array(prediction, dtype=float)
+
     def hessian_product(self, prediction, direction):
         """The identity: the squared error's Hessian in z is I."""
         return direction
@@ -162,6 +175,9 @@ class HalfPoisson(_Loss):
         # y log(y / mu) - y + mu with mu = exp(z), written through z to avoid log(0).
         return (xlogy(Y, Y) - Y * z - Y + prediction).sum(axis=1)
 
+    def link(self, prediction):
+        return np.log(np.maximum(prediction, np.finfo(float).tiny))
+
     def hessian_product(self, prediction, direction):
         """``exp(z) * direction``."""
         return prediction * direction
@@ -178,6 +194,10 @@ class BinaryLogLoss(_Loss):
     def per_sample(self, z, prediction, Y):
         # -y log p - (1 - y) log(1 - p) = log(1 + e^z) - y z
         return (np.logaddexp(0, z) - Y * z).sum(axis=1)
+
+    def link(self, prediction):
+        eps = np.finfo(float).eps
+        return logit(np.clip(prediction, eps, 1 - eps))
 
     def hessian_product(self, prediction, direction):
         """``p (1 - p) * direction``, output by output."""
@@ -218,6 +238,10 @@ class MultinomialLogLoss(_Loss):
             return float(log_norm.sum()) - float(np.vdot(Y, z))
         losses = np.subtract(log_norm, np.einsum("ij,ij->i", Y, z, out=top), out=top)
         return _weigh(delta, sample_weight, losses)
+
+    def link(self, prediction):
+        """Log-probabilities: the softmax is the same for any shift of z."""
+        return np.log(np.maximum(prediction, np.finfo(float).tiny))
 
     def hessian_product(self, prediction, direction):
         """``(diag(p) - p p^T) @ direction``."""

@@ -75,8 +75,9 @@ assert [W.shape for W in sklearn_clf.coefs_] == [W.shape for W in skreg_clf.coef
 # %%
 # Loss curves and accuracies
 # --------------------------
-# The figure needs matplotlib (``pip install skreg[plot]``); without a display it
-# is drawn with the non-interactive Agg backend.
+# The figure needs matplotlib (``pip install -e ".[plot]"`` in skreg's
+# checkout); without a display it is drawn with the non-interactive Agg
+# backend.
 try:
     import matplotlib
 except ImportError:  # the comparison above does not need it

@@ -27,8 +27,9 @@ Class labels must be integers, booleans, floats with integer values, or
 strings (ONNX maps have integer or string keys); integer labels come out as
 int64.  Other labels raise a ValueError at conversion.
 
-Importing this module needs skl2onnx (``pip install "skreg[onnx]"``, which
-brings onnxruntime too, to run the converted models).
+Importing this module needs skl2onnx (``python -m pip install -e ".[onnx]"``
+in skreg's checkout, which brings onnxruntime too, to run the converted
+models).
 
 Examples
 --------
@@ -70,7 +71,8 @@ try:
 except ImportError as exc:  # the extra is optional: say how to get it
     raise ImportError(
         "skreg.onnx needs skl2onnx (and onnxruntime to run the converted "
-        'models): install them with pip install "skreg[onnx]".'
+        "models): install them with  python -m pip install skl2onnx onnxruntime"
+        '  (in skreg\'s checkout: python -m pip install -e ".[onnx]").'
     ) from exc
 
 from ._cv import RegularizedMLPClassifierCV, RegularizedMLPRegressorCV

@@ -470,7 +470,7 @@ def test_report_without_matplotlib(tmp_path, capsys, monkeypatch):
     assert main(argv) == 0
     captured = capsys.readouterr()
     assert captured.err == f"skreg: {_report.NO_MATPLOTLIB}\n"  # at the end
-    assert 'pip install "skreg[plot]"' in captured.err
+    assert 'pip install -e ".[plot]"' in captured.err
     assert not list(tmp_path.glob("*.png"))
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "<img" not in page and "<td>l1</td>" in page

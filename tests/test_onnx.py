@@ -261,7 +261,10 @@ def test_an_unfitted_estimator_is_refused(estimator):
 def test_import_error_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "skl2onnx", None)  # None makes imports fail
     monkeypatch.delitem(sys.modules, "skreg.onnx")
-    with pytest.raises(ImportError, match=r'pip install "skreg\[onnx\]"'):
+    # how to install, from PyPI or from skreg's checkout (as the README does)
+    with pytest.raises(
+        ImportError, match=r'pip install skl2onnx onnxruntime.*-e "\.\[onnx\]"'
+    ):
         importlib.import_module("skreg.onnx")
 
 

@@ -20,8 +20,8 @@ CSV_NAME = "results.csv"
 FIGURE_DPI = 100
 NO_MATPLOTLIB = (
     "matplotlib is not installed, so the report has no figures: install it "
-    'with  python -m pip install "skreg[plot]"  (or  pip install matplotlib) '
-    "and run again"
+    "with  python -m pip install matplotlib  (in skreg's checkout: "
+    'python -m pip install -e ".[plot]") and run again'
 )
 
 _STYLE = """

@@ -9,7 +9,8 @@ def import_pyplot():
         import matplotlib.pyplot as plt
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError(
-            "plot() needs matplotlib: pip install matplotlib (or skreg[plot])"
+            "plot() needs matplotlib: pip install matplotlib (in skreg's checkout: "
+            'pip install -e ".[plot]")'
         ) from exc
     return plt
 

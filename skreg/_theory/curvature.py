@@ -82,6 +82,7 @@ def training_targets(estimator, X, y):
     )  # fmt: skip
     if sp.issparse(X):
         X = X.toarray()
+    _check_target_columns(estimator, y)
     if is_classifier(estimator):
         unknown = np.setdiff1d(unique_labels(y), estimator.classes_)
         if unknown.size:
@@ -90,6 +91,28 @@ def training_targets(estimator, X, y):
                 f"(classes_ = {estimator.classes_})."
             )
     return X, estimator._encode_targets(y)
+
+
+def _check_target_columns(estimator, y):
+    """A ValueError unless y has the columns the estimator was fitted on.
+
+    A regressor's outputs are y's columns, a multilabel classifier's its
+    classes; other classifiers take one column of labels.  The network would
+    otherwise meet the wrong width in its curvature products (a numpy matmul
+    error) or, for some shapes, compute with it silently.
+    """
+    if is_classifier(estimator):
+        multilabel = estimator._label_binarizer.y_type_.startswith("multilabel")
+        expected = estimator.n_outputs_ if multilabel else 1
+    else:
+        expected = estimator.n_outputs_
+    columns = 1 if np.ndim(y) == 1 else np.shape(y)[1]
+    if columns != expected:
+        raise ValueError(
+            f"y has {columns} column{'s' * (columns != 1)} but the estimator was "
+            f"fitted on {expected} (n_outputs_={estimator.n_outputs_}); pass y of "
+            f"shape (n_samples,{f' {expected}' if expected > 1 else ''}) as in fit."
+        )
 
 
 def fitted_objective(estimator, X, y, sample_weight=None):
@@ -184,7 +207,7 @@ def loss_hessian(
         Input data (a sparse matrix is densified).
     y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         Targets: real numbers for a regressor, labels among ``classes_`` for a
-        classifier.
+        classifier; as many columns as in fit (a ValueError otherwise).
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights :math:`s_i`; all ones when None.
     kind : {"hessian", "gauss_newton"}, default="hessian"
@@ -270,7 +293,7 @@ def curvature_operator(estimator, X, y, sample_weight=None, *, kind="gauss_newto
         Input data (a sparse matrix is densified).
     y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         Targets: real numbers for a regressor, labels among ``classes_`` for a
-        classifier.
+        classifier; as many columns as in fit (a ValueError otherwise).
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights :math:`s_i`; all ones when None.
     kind : {"gauss_newton", "hessian"}, default="gauss_newton"
@@ -302,6 +325,36 @@ def curvature_operator(estimator, X, y, sample_weight=None, *, kind="gauss_newto
     return CurvatureOperator(curvature, weight_sum)
 
 
+def _check_l2_fit(estimator):
+    """NotFittedError before anything else, then a ValueError unless L2.
+
+    Fitting is checked first so that an unfitted estimator (also one without
+    a ``penalty``, such as a CV estimator) says so; ``alpha="evidence"`` set
+    after a fit with a fixed alpha has no ``alpha_`` to read.
+    """
+    check_is_fitted(estimator)
+    penalty = getattr(estimator, "penalty", None)
+    if penalty != "l2":
+        hint = (
+            "; for a CV estimator, pass its best_estimator_"
+            if hasattr(estimator, "best_estimator_")
+            else ""
+        )
+        raise ValueError(
+            "log_evidence needs a model fitted with penalty='l2', got "
+            f"penalty={penalty!r}{hint}."
+        )
+    if isinstance(estimator.alpha, str) and estimator.alpha == "evidence":
+        check_is_fitted(
+            estimator,
+            "alpha_",
+            msg=(
+                "This %(name)s has alpha='evidence' but no alpha_: it was fitted "
+                "with another alpha. Fit it again with alpha='evidence'."
+            ),
+        )
+
+
 def log_evidence(estimator, X, y, sample_weight=None, *, random_state="deprecated"):
     r"""Laplace approximation of the log evidence of a fitted L2 model.
 
@@ -331,7 +384,7 @@ def log_evidence(estimator, X, y, sample_weight=None, *, random_state="deprecate
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
         The training data.
     y : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        The training targets.
+        The training targets, with the columns of fit.
     sample_weight : array-like of shape (n_samples,), default=None
         Sample weights, as frequencies.
     random_state : object, default="deprecated"
@@ -362,8 +415,7 @@ def log_evidence(estimator, X, y, sample_weight=None, *, random_state="deprecate
     >>> best
     15
     """
-    if getattr(estimator, "penalty", None) != "l2":
-        raise ValueError("log_evidence needs a model fitted with penalty='l2'.")
+    _check_l2_fit(estimator)
     objective = fitted_objective(estimator, X, y, sample_weight)
     alpha = estimator.alpha_ if estimator.alpha == "evidence" else estimator.alpha
     sizes = group_sizes(objective.layout, per_layer=np.ndim(alpha) > 0)

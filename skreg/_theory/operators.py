@@ -21,7 +21,9 @@ class CurvatureOperator(LinearOperator):
     """The curvature of a data term as a SciPy ``LinearOperator`` (float64).
 
     Products are exact, computed for a block of vectors at a time;
-    ``n_products`` counts the curvature-vector products made so far.
+    ``n_products`` counts the curvature-vector products made so far, and
+    ``curvature_kind`` says which curvature it is ("gauss_newton" is positive
+    semi-definite by construction, so its negative eigenvalues are rounding).
 
     Parameters
     ----------
@@ -35,6 +37,7 @@ class CurvatureOperator(LinearOperator):
         n_params = curvature.layout.size
         super().__init__(dtype=np.float64, shape=(n_params, n_params))
         self.curvature, self.weight_sum = curvature, weight_sum
+        self.curvature_kind = curvature.kind
         self.n_products = 0
         self._block = curvature.directions_per_block()
 
@@ -64,7 +67,11 @@ class ProfiledOperator(LinearOperator):
     With the penalised parameters first, :math:`H = [[A, B], [B^\top, C]]`;
     the columns of the unpenalised block (the intercepts, a few hundred at
     most) are computed once, by products with unit vectors, so that every
-    product with S costs one product with H.
+    product with S costs one product with H.  ``product_scale``, the largest
+    ``max(|A v|, |B C+ B^T v|) / |v|`` met so far, is the size of the terms
+    every product subtracts, which sets its rounding: S can vanish (the
+    weights of an emptied network) while A does not.  ``curvature_kind`` is
+    H's (a Schur complement of a positive semi-definite H is one too).
 
     Parameters
     ----------
@@ -78,6 +85,8 @@ class ProfiledOperator(LinearOperator):
         n_params = H.shape[0]
         super().__init__(dtype=np.float64, shape=(n_penalized, n_penalized))
         self.full, self.n_penalized = H, n_penalized
+        self.curvature_kind = getattr(H, "curvature_kind", None)
+        self.product_scale = 0.0
         units = np.zeros((n_params, n_params - n_penalized))
         units[n_penalized:] = np.eye(n_params - n_penalized)
         free_columns = np.asarray(H @ units) if units.shape[1] else units
@@ -91,9 +100,19 @@ class ProfiledOperator(LinearOperator):
         padded = np.zeros((self.full.shape[0], V.shape[1]))
         padded[: self.n_penalized] = V
         AV = np.asarray(self.full @ padded)[: self.n_penalized]
-        if not self.B.size:
-            return AV
-        return AV - self.B @ (self._C_pinv @ (self.B.T @ V))
+        profiled = np.zeros_like(AV)
+        if self.B.size:
+            profiled = self.B @ (self._C_pinv @ (self.B.T @ V))
+        self._record_scale(V, AV, profiled)
+        return AV - profiled
+
+    def _record_scale(self, V, AV, profiled):
+        norms = np.linalg.norm(V, axis=0)
+        terms = np.maximum(np.linalg.norm(AV, axis=0), np.linalg.norm(profiled, axis=0))
+        moved = norms > 0
+        if moved.any():
+            largest = float((terms[moved] / norms[moved]).max())
+            self.product_scale = max(self.product_scale, largest)
 
     def _matvec(self, v):
         return self._matmat(np.reshape(v, (-1, 1)))[:, 0]

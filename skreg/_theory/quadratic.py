@@ -29,8 +29,9 @@ def l2_shrinkage(H, alpha, *, tol=None):
 
     Parameters
     ----------
-    H : array-like of shape (n_params, n_params)
-        Symmetric positive semi-definite Hessian of the data term at its minimum.
+    H : {array-like, sparse matrix} of shape (n_params, n_params)
+        Real, symmetric positive semi-definite Hessian of the data term at its
+        minimum (a sparse matrix is densified, up to 10,000 rows).
     alpha : float
         L2 strength in the scale of H: for a skreg estimator with data-term
         Hessian from :func:`loss_hessian`, ``estimator.alpha / sum(sample_weight)``.
@@ -243,10 +244,11 @@ def l1_solution(w_star, h_diag, alpha):
     return soft_threshold(w_star.copy(), threshold, out=np.empty_like(w_star))
 
 
-def exact_effective_parameters(H, alpha, tol=None, scale=0.0):
+def exact_effective_parameters(H, alpha, tol=None, scale=0.0, kind=None):
     """Sum of the shrinkage factors over the eigenvalues of the array H.
 
-    ``scale``: the rounding level of H (see ``checks.eigen``).
+    ``scale`` and ``kind``: the rounding level of H and where it came from
+    (see ``checks.zero_rounding``).
     """
-    eigenvalues, _, _ = eigen(check_hessian(H), tol, scale)
+    eigenvalues, _, _ = eigen(check_hessian(H), tol, scale, kind)
     return float(shrinkage_factors(eigenvalues, check_alpha(alpha)).sum())

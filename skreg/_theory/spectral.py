@@ -22,19 +22,24 @@ reorthogonalisation.  Hutchinson's estimator with conjugate-gradient solves,
 per curvature-vector product.
 """
 
+import numbers
+
 import numpy as np
+import scipy.sparse as sp
 from scipy.linalg import eigh_tridiagonal
-from scipy.sparse.linalg import aslinearoperator, eigsh
+from scipy.sparse.linalg import ArpackError, aslinearoperator, eigsh
 from sklearn.utils import check_random_state
 
+from . import checks
 from .checks import (
-    NEGATIVE_RTOL,
     check_alpha,
     check_hessian,
     check_operator,
+    curvature_kind,
     eigen,
     is_operator,
-    raise_not_psd,
+    psd_advice,
+    zero_rounding,
 )
 from .operators import penalized_block
 from .quadratic import exact_effective_parameters
@@ -75,17 +80,28 @@ def rademacher(n, m, rng):
     return rng.choice([-1.0, 1.0], size=(n, m))
 
 
+def _gauss_sum(nodes, weights, f):
+    """``sum_j tau_j^2 f(theta_j)`` over the nodes of positive weight.
+
+    A weight that underflowed to 0 carries no measure; leaving it out keeps
+    ``0 * f = 0`` where f is infinite (``log 0`` at alpha = 0), not NaN.
+    """
+    kept = weights > 0
+    return float(weights[kept] @ f(nodes[kept]))
+
+
 def _quadrature(diag, off, f):
     """``sum_j tau_j^2 f(theta_j)`` of one tridiagonal matrix."""
     nodes, vectors = eigh_tridiagonal(diag, off)
-    return float(vectors[0] ** 2 @ f(np.maximum(nodes, 0.0)))
+    return _gauss_sum(np.maximum(nodes, 0.0), vectors[0] ** 2, f)
 
 
 def _settled(diag, off, lengths, j, f, previous):
     """Stop the probes whose quadrature of f settled; update ``previous``."""
     for i in np.flatnonzero(lengths > j + 1):
         value = _quadrature(diag[: j + 1, i], off[:j, i], f)
-        if abs(value - previous[i]) <= STEP_RTOL * abs(value):
+        # equal covers -inf twice (a zero node at alpha = 0), where - gives NaN
+        if value == previous[i] or abs(value - previous[i]) <= STEP_RTOL * abs(value):
             lengths[i] = j + 1
         previous[i] = value
 
@@ -127,27 +143,43 @@ def _lanczos_block(op, probes, steps, f=None):
     return [(diag[:L, i], off[: L - 1, i]) for i, L in enumerate(lengths)]
 
 
-def _rules(tridiagonals):
-    """Nodes and weights of each probe's Gauss quadrature (PSD checked)."""
+def _rules(H, tridiagonals, scale=0.0, kind=None):
+    """Nodes and weights of each probe's Gauss quadrature, rounding zeroed.
+
+    The nodes are Ritz values of H: as its eigenvalues are in
+    ``checks.eigen``, those within rounding of zero are set to 0 (a null
+    space the Lanczos reached: ``log det`` is then -inf at alpha = 0, as
+    the exact one) and one below the rounding rejects H.  The rounding is
+    relative to the largest node, to ``scale`` and to the profiled
+    operator's products (``rounding_scale``).
+    """
     rules = []
     for diag, off in tridiagonals:
         nodes, vectors = eigh_tridiagonal(diag, off)
         rules.append((nodes, vectors[0] ** 2))
-    largest = max(np.abs(nodes).max() for nodes, _ in rules)
-    smallest = min(nodes.min() for nodes, _ in rules)
-    if smallest < -NEGATIVE_RTOL * largest:
-        raise_not_psd(smallest, NEGATIVE_RTOL * largest)
-    return rules
+    scale = rounding_scale(H, scale)
+    nodes = np.concatenate([x for x, _ in rules])
+    _, tol = zero_rounding(nodes, H.shape[0], scale, kind=kind, takes_tol=False)
+    return [(np.where(np.abs(x) <= tol, 0.0, x), w) for x, w in rules]
+
+
+def rounding_scale(H, scale=0.0):
+    """The size H's rounding is relative to, at least ``scale``.
+
+    A :class:`~skreg._theory.operators.ProfiledOperator` records the size of
+    the terms its products subtract; read it after the products.
+    """
+    return max(scale, getattr(H, "product_scale", 0.0))
 
 
 def lanczos_quadrature(H, n_probes, steps, random_state, f=None):
     """The Gauss quadrature rules (nodes, weights) of ``n_probes`` probes."""
     rng = check_random_state(random_state)
     probes = rademacher(H.shape[0], n_probes, rng)
-    return _rules(_lanczos_block(H, probes, steps, f))
+    return _rules(H, _lanczos_block(H, probes, steps, f), kind=curvature_kind(H))
 
 
-def slq_trace(H, f, n_probes, steps, random_state):
+def slq_trace(H, f, n_probes, steps, random_state, scale=0.0, kind=None):
     """SLQ estimate of ``tr f(H)``; Rademacher probes have ``||v||^2 = n``.
 
     Parameters
@@ -155,17 +187,24 @@ def slq_trace(H, f, n_probes, steps, random_state):
     H : LinearOperator or ndarray of shape (n, n)
         Symmetric positive semi-definite.
     f : callable
-        Applied to the quadrature nodes (eigenvalues clipped at 0).
+        Applied to the quadrature nodes (those within rounding of zero set
+        to 0).
     n_probes, steps : int or None
         Probes and Lanczos steps per probe; None is adaptive (see the
         settings above).
     random_state : int, RandomState instance or None
         Draws the probes.
+    scale : float, default=0.0
+        The size of the matrix H was computed from, when larger than H's
+        (see ``checks.zero_rounding``).
+    kind : {"gauss_newton", "hessian"} or None, default=None
+        H's curvature: a Gauss-Newton one's negative nodes are rounding.
 
     Returns
     -------
     trace : float
-        The mean over the probes of ``n * sum_j tau_j^2 f(theta_j)``.
+        The mean over the probes of ``n * sum_j tau_j^2 f(theta_j)``; -inf
+        as soon as one probe's is (a zero eigenvalue at ``f = log``).
     """
     rng = check_random_state(random_state)
     n = H.shape[0]
@@ -175,10 +214,12 @@ def slq_trace(H, f, n_probes, steps, random_state):
         probes = rademacher(n, batch, rng)
         tridiagonals = _lanczos_block(H, probes, steps or MAX_STEPS,
                                       f if steps is None else None)  # fmt: skip
-        values += [
-            n * float(w @ f(np.maximum(x, 0.0))) for x, w in _rules(tridiagonals)
-        ]
+        rules = _rules(H, tridiagonals, scale, kind)
+        values += [n * _gauss_sum(x, w, f) for x, w in rules]
         if n_probes is not None or len(values) >= MAX_PROBES:
+            break
+        # a singular H at alpha = 0: log det is -inf whatever the other probes
+        if not np.isfinite(values).all():
             break
         error = np.std(values, ddof=1) / np.sqrt(len(values))
         if error <= PROBE_RTOL * abs(np.mean(values)):
@@ -186,7 +227,7 @@ def slq_trace(H, f, n_probes, steps, random_state):
     return float(np.mean(values))
 
 
-def block_cg(op, B, shift, tol=_CG_TOL, maxiter=_CG_MAXITER):
+def block_cg(op, B, shift, tol=_CG_TOL, maxiter=_CG_MAXITER, kind=None, scale=0.0):
     """Solve ``(op + shift I) X = B`` column by column, all columns at once.
 
     Parameters
@@ -201,23 +242,44 @@ def block_cg(op, B, shift, tol=_CG_TOL, maxiter=_CG_MAXITER):
         Relative residual at which a column stops.
     maxiter : int, default=1000
         Largest number of steps (one block product each).
+    kind : {"gauss_newton", "hessian"} or None, default=None
+        op's curvature: a Gauss-Newton one's negative curvature is rounding.
+    scale : float, default=0.0
+        The size of the matrix op was computed from, when larger than op's
+        (see ``checks.zero_rounding``).
 
     Returns
     -------
     X : ndarray of shape (n, m)
         The solutions.
+
+    Raises
+    ------
+    ValueError
+        When a search direction p shows that op is not positive semi-definite
+        (see :func:`_check_curvature`): conjugate gradients then diverge, and
+        their steps overflow into NaN.
     """
     X = np.zeros_like(B)
     R = B.copy()
     P = R.copy()
     rr = np.einsum("nm,nm->m", R, R)
     target = (tol**2) * rr
+    largest = scale  # and the largest Rayleigh quotient met: op's size
     for _ in range(maxiter):
-        if (rr <= target).all():
+        active = rr > target  # converged columns stay where they are
+        if not active.any():
             break
-        AP = np.asarray(op @ P) + shift * P
-        step = rr / np.maximum(np.einsum("nm,nm->m", P, AP), 1e-300)
-        step[rr <= target] = 0.0  # converged columns stay where they are
+        AP = np.asarray(op @ P)
+        Pa = P[:, active]  # p^T r = r^T r > 0: no active direction is zero
+        quotients = np.einsum("nm,nm->m", Pa, AP[:, active]) / np.einsum(
+            "nm,nm->m", Pa, Pa
+        )
+        largest = max(largest, float(np.abs(quotients).max()), rounding_scale(op))
+        _check_curvature(quotients, shift, largest, kind)
+        AP += shift * P
+        curvature = np.einsum("nm,nm->m", P, AP)
+        step = np.where(active, rr / np.where(active, curvature, 1.0), 0.0)
         X += step * P
         R -= step * AP
         rr_new = np.einsum("nm,nm->m", R, R)
@@ -226,9 +288,48 @@ def block_cg(op, B, shift, tol=_CG_TOL, maxiter=_CG_MAXITER):
     return X
 
 
+def _check_curvature(quotients, shift, largest, kind):
+    """A ValueError if a Rayleigh quotient ``v^T H v / v^T v`` shows H not PSD.
+
+    A quotient below the rounding of a PSD H (``-NEGATIVE_RTOL * largest``,
+    as for the exact eigenvalues) proves a negative eigenvalue; one at or
+    below ``-shift`` leaves ``H + shift I`` singular or indefinite, where the
+    steps diverge, which even a Gauss-Newton H cannot be let through.
+    """
+    smallest = float(quotients.min())
+    rounding = -checks.NEGATIVE_RTOL * largest
+    if smallest > -shift and (smallest >= rounding or kind == "gauss_newton"):
+        return
+    raise ValueError(
+        "H must be positive semi-definite: conjugate gradients on H + alpha I "
+        f"(alpha={shift:.3g}) met a direction v with v^T H v / v^T v = "
+        f"{smallest:.3g}, so H has an eigenvalue of at most {smallest:.3g} "
+        f"(rounding would stay above {rounding:.3g}). " + psd_advice(kind, tol=False)
+    )
+
+
 # ---------------------------------------------------------------- helpers
 def _as_operator_or_array(H):
-    return check_operator(H) if is_operator(H) else check_hessian(H)
+    """H checked: an operator as it is, an array (or small sparse matrix) dense.
+
+    A sparse matrix beyond ``checks.DENSE_LIMIT`` rows is used through its
+    products, as an operator.
+    """
+    if is_operator(H) or (sp.issparse(H) and H.shape[0] > checks.DENSE_LIMIT):
+        return check_operator(H)
+    return check_hessian(H)
+
+
+def _penalized(H, n_penalized):
+    """H checked, its penalised block, the block's rounding scale and kind.
+
+    The rounding of an array's block is relative to the whole array (its
+    Schur complement can vanish where H does not); an operator's is read from
+    its products (:func:`rounding_scale`).
+    """
+    H = _as_operator_or_array(H)
+    scale = 0.0 if is_operator(H) else float(np.abs(H).max())
+    return H, penalized_block(H, n_penalized), scale, curvature_kind(H)
 
 
 def _method(method, H):
@@ -243,13 +344,26 @@ def _dense(H):
     """The matrix of a (small) operator, for ``method="exact"``."""
     if not is_operator(H):
         return H
-    if H.shape[0] > 10_000:
+    if H.shape[0] > checks.DENSE_LIMIT:
         raise ValueError(
             f"method='exact' builds the {H.shape[0]} x {H.shape[0]} matrix of "
             "the operator; use a stochastic method for one this large."
         )
     M = np.asarray(H @ np.eye(H.shape[0]))
     return check_hessian((M + M.T) / 2)
+
+
+def _check_width(width):
+    """None, or ``width`` as a finite float > 0."""
+    if width is None:
+        return None
+    if not isinstance(width, numbers.Real) or isinstance(width, bool):
+        raise ValueError(
+            f"width must be a positive real number or None, got {width!r}."
+        )
+    if not (np.isfinite(width) and width > 0):
+        raise ValueError(f"width must be finite and > 0 (or None), got {width!r}.")
+    return float(width)
 
 
 def _stochastic_settings(n_probes, lanczos_steps):
@@ -284,9 +398,15 @@ def effective_parameters(
 
     Parameters
     ----------
-    H : array-like or LinearOperator of shape (n_params, n_params)
-        Symmetric positive semi-definite curvature of the data term, e.g.
-        from :func:`loss_hessian` or :func:`curvature_operator`.
+    H : {array-like, sparse matrix} or LinearOperator of shape (n_params, n_params)
+        Real, symmetric positive semi-definite curvature of the data term,
+        e.g. from :func:`loss_hessian` or :func:`curvature_operator`.  A scipy
+        sparse matrix is used as its dense matrix up to 10,000 rows and through
+        its products, as an operator, beyond.  Negative eigenvalues within
+        rounding of the size of H (also when the profiled block nearly
+        vanishes, as for a network its penalty emptied) count as zero; a
+        Gauss-Newton :func:`curvature_operator` is positive semi-definite by
+        construction, so all of its negative ones do.
     alpha : float
         L2 strength in the scale of H: for a skreg estimator,
         ``estimator.alpha / sum(sample_weight)``.  Must be positive for the
@@ -298,7 +418,9 @@ def effective_parameters(
         "exact" by eigendecomposition (an operator's matrix is built);
         "slq", stochastic Lanczos quadrature of :math:`f(\lambda) =
         \lambda/(\lambda+\alpha)`; "hutchinson", Hutchinson's trace estimate of
-        :math:`(H + \alpha I)^{-1}` by conjugate gradients.  "auto" is "exact"
+        :math:`(H + \alpha I)^{-1}` by conjugate gradients, which raises a
+        ValueError when they meet a direction of negative curvature beyond
+        rounding (H is then not positive semi-definite).  "auto" is "exact"
         for arrays and "slq" for operators.
     n_probes : int, default=None
         Random probes of the stochastic methods.  None adds probes, five at a
@@ -339,26 +461,29 @@ def effective_parameters(
     True
     """
     alpha = check_alpha(alpha)
-    H = _as_operator_or_array(H)
-    scale = 0.0 if is_operator(H) else float(np.abs(H).max())
-    H = penalized_block(H, n_penalized)
-    method = _method(method, H)
+    _, S, scale, kind = _penalized(H, n_penalized)
+    method = _method(method, S)
     if method == "exact":
-        return exact_effective_parameters(_dense(H), alpha, tol=tol, scale=scale)
+        M = _dense(S)  # before rounding_scale: it reads the products' sizes
+        return exact_effective_parameters(
+            M, alpha, tol=tol, scale=rounding_scale(S, scale), kind=kind
+        )
     if alpha == 0:
         raise ValueError(
             "alpha=0 counts the rank of H, which a stochastic estimate cannot "
             "resolve; use method='exact' or a positive alpha."
         )
-    H = H if is_operator(H) else aslinearoperator(H)
+    S = S if is_operator(S) else aslinearoperator(S)
     n_probes, steps = _stochastic_settings(n_probes, lanczos_steps)
     if method == "slq":
-        return slq_trace(H, lambda x: x / (x + alpha), n_probes, steps, random_state)
+        return slq_trace(
+            S, lambda x: x / (x + alpha), n_probes, steps, random_state, scale, kind
+        )
     rng = check_random_state(random_state)
-    probes = rademacher(H.shape[0], n_probes or DENSITY_PROBES, rng)
-    solved = block_cg(H, probes, alpha)
+    probes = rademacher(S.shape[0], n_probes or DENSITY_PROBES, rng)
+    solved = block_cg(S, probes, alpha, kind=kind, scale=scale)
     trace = float(np.einsum("nm,nm->m", probes, solved).mean())
-    return H.shape[0] - alpha * trace
+    return S.shape[0] - alpha * trace
 
 
 def log_det(
@@ -382,8 +507,9 @@ def log_det(
 
     Parameters
     ----------
-    H : array-like or LinearOperator of shape (n_params, n_params)
-        Symmetric positive semi-definite curvature.
+    H : {array-like, sparse matrix} or LinearOperator of shape (n_params, n_params)
+        Real, symmetric positive semi-definite curvature, as in
+        :func:`effective_parameters`.
     alpha : float
         L2 strength in the scale of H, > 0 (or H positive definite).
     n_penalized : int, default=None
@@ -403,7 +529,14 @@ def log_det(
     Returns
     -------
     logdet : float
-        The log-determinant; ``-inf`` when the matrix is singular.
+        The log-determinant; ``-inf`` when the matrix is singular.  "slq"
+        gives ``-inf`` when a probe's quadrature has a node at zero (to
+        rounding), as "exact" does for an eigenvalue, which happens once a
+        probe's Krylov space is exhausted.  With fewer Lanczos steps, Gauss
+        quadrature overestimates each probe's :math:`v^\top \log(H)\, v`, so
+        a finite estimate at ``alpha=0`` bounds from above a value that may
+        be ``-inf``: use "exact" or ``alpha > 0`` for an H that may be
+        singular.
 
     See Also
     --------
@@ -417,32 +550,34 @@ def log_det(
     8.0
     """
     alpha = check_alpha(alpha)
-    H = _as_operator_or_array(H)
-    S = penalized_block(H, n_penalized)
-    block = 0.0
-    if n_penalized is not None and n_penalized < H.shape[0]:
-        C = S.C if is_operator(S) else check_hessian(H)[n_penalized:, n_penalized:]
-        block = _log_pseudo_det(C)
+    H, S, scale, kind = _penalized(H, n_penalized)
     method = _method(method, S)
     if method == "hutchinson":
         raise ValueError("log_det has methods 'auto', 'exact' and 'slq'.")
+    block = 0.0
+    if n_penalized is not None and n_penalized < H.shape[0]:
+        C = S.C if is_operator(S) else H[n_penalized:, n_penalized:]
+        block = _log_pseudo_det(C, kind)
     if method == "exact":
-        return block + _exact_log_det(_dense(S), alpha)
+        M = _dense(S)  # before rounding_scale: it reads the products' sizes
+        return block + _exact_log_det(M, alpha, rounding_scale(S, scale), kind)
     S = S if is_operator(S) else aslinearoperator(S)
     n_probes, steps = _stochastic_settings(n_probes, lanczos_steps)
-    with np.errstate(divide="ignore"):
-        trace = slq_trace(S, lambda x: np.log(x + alpha), n_probes, steps, random_state)
+    with np.errstate(divide="ignore"):  # log 0 = -inf: a singular H at alpha = 0
+        trace = slq_trace(
+            S, lambda x: np.log(x + alpha), n_probes, steps, random_state, scale, kind
+        )
     return block + trace
 
 
-def _log_pseudo_det(C):
+def _log_pseudo_det(C, kind=None):
     """Sum of the logs of C's positive eigenvalues (rounding zeros left out)."""
-    eigenvalues, _, _ = eigen(check_hessian(C), None)
+    eigenvalues, _, _ = eigen(check_hessian(C), None, kind=kind)
     return float(np.log(eigenvalues[eigenvalues > 0]).sum())
 
 
-def _exact_log_det(H, alpha):
-    eigenvalues, _, _ = eigen(check_hessian(H), None)
+def _exact_log_det(H, alpha, scale=0.0, kind=None):
+    eigenvalues, _, _ = eigen(check_hessian(H), None, scale, kind)
     with np.errstate(divide="ignore"):
         return float(np.log(eigenvalues + alpha).sum())
 
@@ -452,8 +587,9 @@ def top_eigenvalues(H, k=6, *, random_state=None):
 
     Parameters
     ----------
-    H : array-like or LinearOperator of shape (n_params, n_params)
-        Symmetric curvature (an operator needs only products).
+    H : {array-like, sparse matrix} or LinearOperator of shape (n_params, n_params)
+        Real symmetric curvature (an operator needs only products; a sparse
+        matrix is used as in :func:`effective_parameters`).
     k : int, default=6
         How many; fewer than ``n_params`` for an operator.
     random_state : int, RandomState instance or None, default=None
@@ -464,7 +600,8 @@ def top_eigenvalues(H, k=6, *, random_state=None):
     eigenvalues : ndarray of shape (k,)
         Largest first; exact for arrays (``numpy.linalg.eigvalsh``), by
         implicitly restarted Lanczos for operators
-        (``scipy.sparse.linalg.eigsh``, to machine precision).
+        (``scipy.sparse.linalg.eigsh``, to machine precision).  A zero
+        operator, on which ARPACK cannot start, has ``k`` zeros.
 
     See Also
     --------
@@ -486,7 +623,14 @@ def top_eigenvalues(H, k=6, *, random_state=None):
         raise ValueError("k must be smaller than n_params for an operator.")
     rng = check_random_state(random_state)
     v0 = rng.uniform(-1.0, 1.0, H.shape[0])
-    eigenvalues = eigsh(H, k=int(k), which="LA", v0=v0, return_eigenvectors=False)
+    try:
+        eigenvalues = eigsh(H, k=int(k), which="LA", v0=v0, return_eigenvectors=False)
+    except ArpackError:
+        # ARPACK fails ("starting vector is zero") when H v0 = 0: for a random
+        # v0 that means H = 0, whose eigenvalues are all zero
+        if np.any(np.asarray(H @ v0)):
+            raise
+        return np.zeros(int(k))
     return np.sort(eigenvalues)[::-1]
 
 
@@ -507,8 +651,9 @@ def spectral_density(
 
     Parameters
     ----------
-    H : array-like or LinearOperator of shape (n_params, n_params)
-        Symmetric curvature.
+    H : {array-like, sparse matrix} or LinearOperator of shape (n_params, n_params)
+        Real symmetric positive semi-definite curvature (a sparse matrix is
+        used as in :func:`effective_parameters`).
     n_probes : int, default=None
         Random probes (None: 10).
     lanczos_steps : int, default=None
@@ -516,8 +661,9 @@ def spectral_density(
     n_points : int, default=200
         Points of the grid.
     width : float, default=None
-        The Gaussian's standard deviation :math:`\sigma`; None is 1/100 of the
-        range of the nodes.
+        The Gaussian's standard deviation :math:`\sigma`, finite and > 0 (a
+        ValueError otherwise); None is 1/100 of the range of the nodes, or a
+        thousandth of the largest (at least 1e-3) when they all coincide.
     random_state : int, RandomState instance or None, default=None
         Draws the probes.
 
@@ -546,14 +692,18 @@ def spectral_density(
     n_probes, steps = _stochastic_settings(n_probes, lanczos_steps)
     if not isinstance(n_points, int | np.integer) or n_points < 2:
         raise ValueError(f"n_points must be an integer >= 2, got {n_points!r}.")
+    width = _check_width(width)
     rules = lanczos_quadrature(
         H, n_probes or DENSITY_PROBES, steps or DENSITY_STEPS, random_state
     )
     nodes = np.concatenate([x for x, _ in rules])
     weights = np.concatenate([w for _, w in rules]) / len(rules)
-    spread = float(nodes.max() - nodes.min())
-    sigma = spread / 100 if width is None else float(width)
-    sigma = sigma if sigma > 0 else max(abs(float(nodes.max())), 1.0) * 1e-3
+    if width is None:
+        # 1/100 of the nodes' range, or a small width when all coincide
+        sigma = float(nodes.max() - nodes.min()) / 100
+        sigma = sigma if sigma > 0 else max(abs(float(nodes.max())), 1.0) * 1e-3
+    else:
+        sigma = width
     grid = np.linspace(nodes.min() - 3 * sigma, nodes.max() + 3 * sigma, n_points)
     kernel = np.exp(-0.5 * ((grid[:, np.newaxis] - nodes) / sigma) ** 2)
     density = kernel @ weights

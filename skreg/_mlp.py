@@ -248,8 +248,6 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         context = start_fit(
             self, X, y, max_subtasks=None if evidence else self.max_iter
         )
-        if self.solver == "sgd" and not evidence:
-            _refuse_a_diverging_weight_decay(self, objective)
         in_place = None if first_pass else guard  # training the model's own arrays
         solve = self._solver(context, X, y, dropout_rates, incremental, in_place)
         try:
@@ -644,46 +642,6 @@ def _warn_if_a_layer_is_empty(estimator):
 # is far past the strengths that empty a network; a solver that overflows
 # there does so because of alpha, not because of the data.
 OVERFLOWING_ALPHA_RATIO = 1e6
-
-
-def _momentum_stability_bound(momentum, nesterov):
-    """The largest ``lr * curvature`` at which SGD on a quadratic converges.
-
-    2 without momentum, ``2 (1 + mu)`` with heavy-ball momentum and
-    ``2 (1 + mu) / (1 + 2 mu)`` with Nesterov's.
-    """
-    if nesterov and momentum > 0:
-        return 2.0 * (1.0 + momentum) / (1.0 + 2.0 * momentum)
-    return 2.0 * (1.0 + momentum)
-
-
-def _refuse_a_diverging_weight_decay(estimator, objective):
-    """Refuse an SGD fit whose weight decay alone makes the weights diverge.
-
-    The decay ``lr * alpha' * c * w`` of a smooth penalty (``c`` its largest
-    curvature, ``alpha' = alpha / sum_i s_i``) is a gradient step on a
-    quadratic: past the momentum's stability bound every step makes the
-    weights larger, whatever the data (alpha=2e6 on diabetes, lr=1e-3, grew
-    the weights to 1e71 in 50 epochs with no warning).
-    """
-    penalty = objective.penalty
-    if not (objective.alpha and penalty.is_smooth):
-        return
-    probe = np.ones(objective.layout.n_coef)
-    curvature = np.zeros_like(probe)
-    penalty.add_gradient(probe, curvature, 1.0)
-    step = estimator.learning_rate_init * objective.penalty_strength
-    product = step * float(curvature.max(initial=0.0))
-    bound = _momentum_stability_bound(estimator.momentum, estimator.nesterovs_momentum)
-    if product > bound:
-        raise ValueError(
-            f"alpha={estimator.alpha:g} is too large for solver='sgd' with "
-            f"learning_rate_init={estimator.learning_rate_init:g}: the weight "
-            f"decay's step, learning_rate_init * alpha / sum of sample weights = "
-            f"{product:.3g}, is past {bound:.3g}, where SGD with this momentum "
-            "diverges. Use a smaller alpha or learning_rate_init, or "
-            "solver='adam' or 'lbfgs'."
-        )
 
 
 def _refuse_an_overflowing_alpha(estimator, objective, error):

@@ -310,6 +310,25 @@ def _positive_range(X, positive):
     return X[positive].min(axis=0), X[positive].max(axis=0)
 
 
+# The largest weight of a term: past it the penalised solve loses every term
+# of that degree to rounding long before the weight overflows float64.
+MAX_DEGREE_WEIGHT = 1e150
+
+
+def _degree_weights(powers, degree_power):
+    """``k ** degree_power`` for every term's degree k, refused if it overflows."""
+    degrees = powers.sum(axis=1).astype(float)
+    top = float(degrees.max(initial=1.0))
+    if top > 1 and degree_power * np.log(top) > np.log(MAX_DEGREE_WEIGHT):
+        usable = np.log(MAX_DEGREE_WEIGHT) / np.log(top)
+        raise ValueError(
+            f"degree_power={degree_power:g} makes the weight of degree-{top:g} "
+            f"terms {top:g}**{degree_power:g}, past {MAX_DEGREE_WEIGHT:g}: "
+            f"with degree {top:g}, degree_power must be at most {usable:.4g}."
+        )
+    return degrees**degree_power
+
+
 class PolynomialCapacity(
     CallbackSupportMixin, RegressorMixin, AtomicSetParamsMixin, BaseEstimator
 ):
@@ -559,7 +578,7 @@ class PolynomialCapacity(
         largest = np.maximum(np.abs(low), np.abs(high))
         scale = np.where(largest > 0, largest, 1.0)
         center = np.zeros(X.shape[1])
-        weights = self.powers_.sum(axis=1).astype(float) ** self.degree_power
+        weights = _degree_weights(self.powers_, self.degree_power)
 
         def solve(A, Z, varying):
             w = weights[varying]

@@ -368,3 +368,14 @@ def test_the_term_count_is_the_number_of_monomials(monkeypatch):
     monkeypatch.setattr(polynomial, "MAX_TERM_FLOATS", 30 * 34 - 1)
     with pytest.raises(ValueError, match="makes 34 terms"):
         PolynomialCapacity(degree=4).fit(X, X[:, 0])
+
+
+@pytest.mark.usefixtures("runtime_warnings_are_errors")
+def test_a_degree_power_whose_weights_overflow_is_refused():
+    # degree_power=1e3 gave numpy's "overflow encountered in power"
+    X = np.random.RandomState(0).rand(50, 2)
+    y = X.sum(axis=1)
+    model = PolynomialCapacity(degree=3, degree_power=1e3, alpha=1.0)
+    with pytest.raises(ValueError, match=r"degree_power must be at most 314\.4"):
+        model.fit(X, y)
+    assert model.set_params(degree_power=300).fit(X, y).score(X, y) > 0.5

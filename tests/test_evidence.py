@@ -374,3 +374,49 @@ def test_map_fits_that_stop_early_give_one_warning_at_the_call_to_fit(diabetes_s
     assert 2 <= n_stopped <= n_fits == len(model.alpha_history_)
     assert "Maximum iterations (50)" in message and "max_iter=50" in message
     assert caught[0].filename == __file__  # the user's call to fit
+
+
+@pytest.mark.parametrize(
+    "data, hidden", [("iris_standardized", (8,)), ("breast_cancer", (16,))]
+)
+def test_a_refit_that_starts_at_its_map_does_not_warn(request, data, hidden):
+    """'lbfgs failed to converge after 0 iteration(s) ... ABNORMAL', at any max_iter.
+
+    Warm-started at the previous MAP, L-BFGS-B's first line search found no
+    lower point (a ReLU kink): the fit was done, and more iterations did nothing.
+    """
+    if data == "breast_cancer":  # unscaled
+        X, y = load_breast_cancer(return_X_y=True)
+    else:
+        X, y = request.getfixturevalue(data)
+    model = RegularizedMLPClassifier(
+        hidden_layer_sizes=hidden, alpha="evidence", solver="lbfgs", max_iter=5000,
+        random_state=0,
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model.fit(X, y)
+    assert model.score(X, y) > 0.9
+
+
+@pytest.mark.parametrize("hidden, seed", [((8,), 23), ((16,), 15)])
+def test_the_updates_settle_when_a_sample_sits_at_a_relu_kink(
+    iris_standardized, hidden, seed
+):
+    """They cycled between two alphas 15% apart and used all 100 updates.
+
+    A sample at a unit's kink is active after one MAP fit and not after the
+    next, and its curvature with it; halving the steps that turn back settles.
+    """
+    X, y = iris_standardized
+    model = RegularizedMLPClassifier(
+        hidden_layer_sizes=hidden, alpha="evidence", solver="lbfgs",
+        random_state=seed,
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        model.fit(X, y)
+    history = model.alpha_history_
+    assert len(history) <= 30
+    assert np.max(np.abs(history[-1] - history[-2]) / history[-2]) <= model.evidence_tol
+    assert model.score(X, y) > 0.95

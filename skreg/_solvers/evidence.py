@@ -59,7 +59,9 @@ def fit_evidence(objective, solve, parameters, *, initial_alpha=None,
     While alpha still moves by more than ROUGH_CHANGE, the fits stop after
     ROUGH_ITERATIONS (epochs for "sgd"/"adam"): a precise MAP at an alpha
     about to change a lot is wasted work.  Once alpha settles, every fit runs
-    to convergence, and only a step after such a fit can end the loop.
+    to convergence, and only a step after such a fit can end the loop.  The
+    steps of a group that turns back are halved (see :class:`_Steps`).  The
+    fits' warnings are given once, at the end (see :class:`_MapFits`).
 
     Parameters
     ----------
@@ -167,19 +169,74 @@ def _in_target_units(sizes, scale, n_layers):
 
 def _settle(objective, fits, alpha, sizes, *, tol, max_updates):
     """The loop of updates from ``alpha``; returns every alpha it tried."""
-    history, rough = [alpha], True
+    history, rough, steps = [alpha], True, _Steps(alpha.shape)
     for _ in range(max_updates):
-        fits.fit(objective, alpha, rough)
+        complete = fits.fit(objective, alpha, rough)
         update = evidence_update(objective, fits.parameters(), alpha, sizes)
-        change = np.max(np.abs(update.alpha - alpha) / alpha)
-        converged = not rough and change <= tol
+        new = steps(alpha, update.alpha, complete)
+        change = np.max(np.abs(new - alpha) / alpha)
+        # at the fixed point, or cycling round it in steps within tol
+        proposed = np.max(np.abs(update.alpha - alpha) / alpha)
+        converged = not rough and (proposed <= tol or steps.cycling and change <= tol)
         rough = change > ROUGH_CHANGE
-        alpha = update.alpha
+        alpha = new
         history.append(alpha)
         if converged:
             return history
     fits.unsettled = change
     return history
+
+
+class _Steps:
+    """The steps of the updates, per group: halved when they turn back.
+
+    Undamped, the updates of a ReLU network can cycle for ever: a training
+    sample at a unit's kink (pre-activation 0 to rounding) is active after
+    one MAP fit and not after the next, so its curvature counts or not and
+    the update jumps between two alphas 4% to 15% apart (standardised iris
+    at (8,) and (16,): all 100 updates, for 3 seeds in 40).  A group whose
+    update turns back on its previous step has its fixed point between the
+    two alphas: from then on it takes ``share`` of the update's step (in log
+    alpha), halved at each turn, which closes in on that point as bisection
+    does (and damps a smooth oscillation too), and doubled again after
+    REGROW steps in one direction, so that an early turn does not slow a
+    long way still to go.  Only a turn after a fit that ran its course
+    counts: damped while the fits are capped, alpha looked settled early,
+    and a full fit at a still small alpha overfitted (a diabetes split at
+    (100,): held-out R^2 0 instead of 0.37).
+    """
+
+    REGROW, CYCLING = 3, 3
+
+    def __init__(self, shape):
+        self.share, self.previous = np.ones(shape), np.zeros(shape)
+        self.streak = np.zeros(shape, dtype=int)
+
+    def __call__(self, alpha, proposal, complete):
+        """The next alpha, from ``alpha`` towards the update's ``proposal``.
+
+        ``complete`` says whether the fit behind the update ran its course.
+        """
+        step = np.log(proposal / alpha)
+        turned = complete & (step * self.previous < 0)
+        self.streak = np.where(turned, 0, self.streak + 1)
+        regrown = np.where(self.streak >= self.REGROW, 2 * self.share, self.share)
+        self.share = np.where(turned, self.share / 2, np.minimum(regrown, 1.0))
+        # an undamped step is the update itself, as it was before damping
+        new = np.where(self.share == 1.0, proposal, alpha * np.exp(self.share * step))
+        self.previous = np.log(new / alpha)
+        return new
+
+    @property
+    def cycling(self):
+        """Whether a group's share was halved CYCLING times more than regrown.
+
+        Its update then jumps round a point that it never reaches (the kink
+        of the class docstring), and the loop may end there, once its steps
+        are within the tolerance, rather than only where an update proposes
+        no change.
+        """
+        return bool(np.any(self.share <= 0.5**self.CYCLING))
 
 
 def _interpolates(objective, params, alpha, sizes):
@@ -224,22 +281,44 @@ class _MapFits:
         self.unsettled = None
 
     def fit(self, objective, alpha, rough):
-        """A MAP fit at ``alpha``: capped at ROUGH_ITERATIONS while rough."""
+        """A MAP fit at ``alpha``, capped at ROUGH_ITERATIONS while rough.
+
+        Returns whether the fit ran its course: False for a fit the cap cut
+        short, whose MAP is not yet the one of ``alpha``.
+        """
         # one group is the plain L2 penalty at that strength, not a per-layer one
         strength = float(alpha[0]) if alpha.size == 1 else alpha
         capped = rough and self.max_iter > ROUGH_ITERATIONS
+        stopped = self._run(objective.with_strength(strength),
+                            ROUGH_ITERATIONS if capped else None)  # fmt: skip
+        if capped:  # the cap is deliberate: the fits that count run to convergence
+            return stopped is None
+        self.n_fits += 1
+        if stopped is not None:
+            self.stopped.append(stopped)
+        return True
+
+    def _run(self, objective, max_iter):
+        """Fit; the first line of the fit's ConvergenceWarning, None without one.
+
+        A fit that ends where it started found no lower point than its warm
+        start: L-BFGS-B's first line search failed ("ABNORMAL" after 0
+        iterations) at a ReLU kink, where the gradient does not vanish but no
+        step along it descends.  Its start is the MAP as closely as the solver
+        resolves it (on standardised iris, restarts from perturbed copies
+        found objectives at most 5e-4 lower), and more iterations, the
+        warning's advice, do nothing: it counts as converged.
+        """
+        start = self.parameters()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            self.solve(objective.with_strength(strength),
-                       ROUGH_ITERATIONS if capped else None)  # fmt: skip
+            self.solve(objective, max_iter)
         stops = [w for w in caught if issubclass(w.category, ConvergenceWarning)]
         self.others += [(w.category, str(w.message)) for w in caught
                         if not issubclass(w.category, ConvergenceWarning)]  # fmt: skip
-        if capped:  # the cap is deliberate: the fits that count run to convergence
-            return
-        self.n_fits += 1
-        if stops:
-            self.stopped.append(str(stops[0].message).splitlines()[0].rstrip(":"))
+        if not stops or np.array_equal(start, self.parameters()):
+            return None
+        return str(stops[0].message).splitlines()[0].rstrip(":")
 
     def report(self, max_updates, tol):
         """One ConvergenceWarning for the loop, the fits' other warnings once."""

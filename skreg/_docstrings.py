@@ -16,16 +16,16 @@ _SUMMARY = {
     A drop-in replacement for :class:`sklearn.neural_network.MLPClassifier`
     (same parameters, attributes and behaviour) with hand-written numpy
     backpropagation, that adds ``penalty`` ("l2", "l1", "elasticnet", "l0",
-    "group_lasso" or None) and ``l1_ratio``.  Sparse penalties give weights
-    that are exactly zero.
+    "group_lasso", "sparse_group_lasso" or None) and ``l1_ratio``.  Sparse
+    penalties give weights that are exactly zero.
 """,
     "regressor": """Multi-layer perceptron regressor with a choice of weight penalty.
 
     A drop-in replacement for :class:`sklearn.neural_network.MLPRegressor`
     (same parameters, attributes and behaviour) with hand-written numpy
     backpropagation, that adds ``penalty`` ("l2", "l1", "elasticnet", "l0",
-    "group_lasso" or None) and ``l1_ratio``.  Sparse penalties give weights
-    that are exactly zero.
+    "group_lasso", "sparse_group_lasso" or None) and ``l1_ratio``.  Sparse
+    penalties give weights that are exactly zero.
 """,
 }
 
@@ -60,20 +60,24 @@ _PARAMETER_ENTRIES = {
         "Choosing alpha by the evidence"); approximate with "sgd" and "adam".
 """,
     "penalty": """
-    penalty : {"l2", "l1", "elasticnet", "l0", "group_lasso"}, penalty object \
-            or None, default="l2"
+    penalty : {"l2", "l1", "elasticnet", "l0", "group_lasso", \
+            "sparse_group_lasso"}, penalty object or None, default="l2"
         The penalty on the weights (biases are never penalised):
         ``1/2 sum W**2``, ``sum |W|``, their mix
         ``l1_ratio sum|W| + (1 - l1_ratio)/2 sum W**2``, the number of non-zero
         weights, the sum of the norms of each unit's outgoing weights (rows of
-        every ``coefs_[k]``), or none.  "l0" and "group_lasso" need
-        ``solver="sgd"`` or ``"adam"``.  A penalty object (a subclass of
-        ``skreg._penalties.Penalty``, see the user guide's "Architecture")
-        adds a penalty of one's own.
+        every ``coefs_[k]``), the mix ``l1_ratio sum|W| + (1 - l1_ratio) sum_k
+        sqrt(p_k) sum_j ||coefs_[k][j]||`` of L1 and those norms weighted by
+        the square root of the rows' length ``p_k``, or none.  "l0",
+        "group_lasso" and "sparse_group_lasso" need ``solver="sgd"`` or
+        ``"adam"`` ("lbfgs" takes "sparse_group_lasso" at ``l1_ratio=1``).
+        A penalty object (a subclass of ``skreg._penalties.Penalty``, see the
+        user guide's "Architecture") adds a penalty of one's own.
 """,
     "l1_ratio": """
     l1_ratio : float, default=0.5
-        Share of the L1 part of the "elasticnet" penalty, in [0, 1].
+        Share of the L1 part of the "elasticnet" and "sparse_group_lasso"
+        penalties, in [0, 1].
 """,
     "batch_size": """
     batch_size : int or "auto", default="auto"
@@ -201,9 +205,11 @@ _PARAMETER_ENTRIES = {
     "penalties": """
     penalties : sequence, default=("l2",)
         The penalties to compare, each one of "l2", "l1", "elasticnet", "l0",
-        "group_lasso", None or a penalty object, and each one the solver can
-        apply ("l0" and "group_lasso" need "sgd" or "adam").  None (no
-        penalty) is fitted once per fold: alpha does not change it.
+        "group_lasso", "sparse_group_lasso", None or a penalty object, and
+        each one the solver can apply ("l0", "group_lasso" and
+        "sparse_group_lasso" need "sgd" or "adam"; "lbfgs" takes
+        "sparse_group_lasso" at ``l1_ratio=1``).  None (no penalty) is fitted
+        once per fold: alpha does not change it.
 """,
     "cv": """
     cv : int, cross-validation generator or iterable, default=None

@@ -510,7 +510,7 @@ class _BaseRegularizedMLP(AtomicSetParamsMixin, BaseEstimator, ABC):
         """Norm of each input feature's first-layer weights, shape (`n_features_in_`,).
 
         Zero for a feature the network does not read (for example one removed
-        by ``penalty="group_lasso"``), so that
+        by ``penalty="group_lasso"`` or ``"sparse_group_lasso"``), so that
         :class:`~sklearn.feature_selection.SelectFromModel` can select features.
         """
         check_is_fitted(self)

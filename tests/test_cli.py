@@ -21,7 +21,9 @@ from skreg._cli.main import _printable, _Progress, _with_default_command, main
 from skreg._cli.study_report import FIGURE_NAMES as STUDY_FIGURES
 from skreg._cli.study_report import describe_choices, study_csv_records, study_table
 
-PENALTY_NAMES = ("none", "l2", "l1", "elasticnet", "l0", "group_lasso")
+PENALTY_NAMES = (
+    "none", "l2", "l1", "elasticnet", "l0", "group_lasso", "sparse_group_lasso",
+)  # fmt: skip
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -84,7 +86,7 @@ def test_study_end_to_end(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     assert "Warning" not in result.stderr
-    n_candidates = 1 + 5 * 2
+    n_candidates = 1 + (len(PENALTY_NAMES) - 1) * 2
     # Progress on the standard error: one line per candidate, then the report.
     progress = [line for line in result.stderr.splitlines() if "ETA" in line]
     assert len(progress) == n_candidates
@@ -584,7 +586,7 @@ def test_candidates_in_parallel_give_the_same_rows():
 
 def test_solver_per_penalty():
     assert _study.mlp_params("l2")["solver"] == "lbfgs"
-    for penalty in ("l0", "group_lasso"):
+    for penalty in ("l0", "group_lasso", "sparse_group_lasso"):
         params = _study.mlp_params(penalty)
         assert params["solver"] == "adam" and params["learning_rate_init"] == 0.01
     for penalty in (None, "l2"):  # dropout needs a mini-batch solver

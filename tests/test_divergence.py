@@ -49,7 +49,15 @@ DIVERGING = [
 DIVERGING_CASES = [
     (estimator, solver, rate, penalty)
     for estimator, solver, rate in DIVERGING
-    for penalty in (None, "l2", "l1", "elasticnet", "l0", "group_lasso")
+    for penalty in (
+        None,
+        "l2",
+        "l1",
+        "elasticnet",
+        "l0",
+        "group_lasso",
+        "sparse_group_lasso",
+    )
 ]
 
 

@@ -23,6 +23,11 @@ def _instances():
     yield RegularizedMLPRegressor(penalty="elasticnet", max_iter=100)
     yield RegularizedMLPClassifier(penalty="group_lasso", max_iter=100)
     yield RegularizedMLPRegressor(penalty="l0", max_iter=100)
+    yield RegularizedMLPClassifier(penalty="sparse_group_lasso", max_iter=100)
+    yield RegularizedMLPRegressor(penalty="sparse_group_lasso", max_iter=100)
+    yield RegularizedMLPRegressor(
+        penalty="sparse_group_lasso", l1_ratio=1.0, solver="lbfgs", max_iter=100
+    )
 
 
 @parametrize_with_checks(list(_instances()))

@@ -231,7 +231,7 @@ def networks(draw, estimator):
     solver = draw(st.sampled_from(["lbfgs", "sgd", "adam"]))
     penalties = [None, "l2", "l1", "elasticnet"]
     if solver != "lbfgs":
-        penalties += ["l0", "group_lasso"]
+        penalties += ["l0", "group_lasso", "sparse_group_lasso"]
     return estimator(
         hidden_layer_sizes=draw(st.sampled_from([(), (3,), (2, 2)])),
         activation=draw(st.sampled_from(["relu", "tanh", "logistic", "identity"])),

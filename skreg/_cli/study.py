@@ -61,10 +61,11 @@ MAX_ALPHA_PER_SAMPLE = 1e4
 
 # One small network.  Full-batch L-BFGS fits the smooth penalties and the L1
 # ones (by split weights, so L1 weights are exactly zero at the optimum) and is
-# the fastest on these small datasets.  l0 and group_lasso are applied by a
-# proximal step, which L-BFGS does not take: they use Adam with a larger step
-# than its default and fewer epochs.  skreg scales alpha the same way for
-# every solver, so a given alpha means the same objective in both.
+# the fastest on these small datasets.  l0, group_lasso and sparse_group_lasso
+# (at the estimators' l1_ratio of 0.5) are applied by a proximal step, which
+# L-BFGS does not take: they use Adam with a larger step than its default and
+# fewer epochs.  skreg scales alpha the same way for every solver, so a given
+# alpha means the same objective in both.
 NETWORK_PARAMS = {"hidden_layer_sizes": (32,)}
 LBFGS_PARAMS = {"solver": "lbfgs", "max_iter": 100}
 ADAM_PARAMS = {"solver": "adam", "learning_rate_init": 0.01, "max_iter": 50}
@@ -137,7 +138,8 @@ class StudyRow:
 
     Parameters
     ----------
-    penalty : {"l2", "l1", "elasticnet", "l0", "group_lasso"} or None
+    penalty : {"l2", "l1", "elasticnet", "l0", "group_lasso", \
+            "sparse_group_lasso"} or None
         The estimator's ``penalty``.
     alpha : float
         The estimator's ``alpha`` (0 when ``penalty`` is None).

@@ -14,6 +14,7 @@ TOPICS = [
     "plot_evidence.py",  # alpha chosen by the evidence
     "plot_sparsity.py",  # structured sparsity
     "plot_regularization_path.py",  # paths along alpha
+    "plot_group_sparsity_digits.py",  # the group-sparsity protocol of Scardapane et al.
     "plot_dropout.py",  # dropout and class weights
     "plot_streaming.py",  # data larger than memory
     "plot_capacity.py",  # capacity and model selection

@@ -358,14 +358,16 @@ def _eta_lines(dropouts, times):
 
 def test_the_eta_weighs_the_candidates_by_their_solvers_budget():
     # The default study: 22 L-BFGS candidates (max_iter=100) end at 2.2 s, and
-    # the 14 Adam ones (max_iter=50) take about half as long each (measured:
-    # 1/2.2 to 1/2.7): 2.2 s * (14 * 50) / (22 * 100) is left, not 1.4 s as
-    # when every candidate counted the same (twice the run's rest).
+    # the 21 Adam ones (l0, group_lasso and sparse_group_lasso at 7 alphas,
+    # max_iter=50) take about half as long each (measured: 1/2.2 to 1/2.7):
+    # 2.2 s * (21 * 50) / (22 * 100) = 1.05 s is left, not 2.1 s as when every
+    # candidate counted the same (twice the run's rest).
     etas = _eta_lines((), [2.2, 2.9])
-    assert etas == ["0.7 s"] * 22 + ["0.0 s"] * 14
-    # with a dropout rate, 8 more Adam candidates (none, l2 at 7 alphas)
+    assert etas == ["1.1 s"] * 22 + ["0.0 s"] * 21
+    # with a dropout rate, 8 more Adam candidates (none, l2 at 7 alphas):
+    # 2.2 s * (29 * 50) / 2200 = 1.45 s, then 2.9 s / 3250 units * 400 left
     etas = _eta_lines((0.2,), [2.2, 2.9, 3.3])
-    assert etas == ["1.1 s"] * 22 + ["0.4 s"] * 14 + ["0.0 s"] * 8
+    assert etas == ["1.4 s"] * 22 + ["0.4 s"] * 21 + ["0.0 s"] * 8
 
 
 @pytest.mark.parametrize(

@@ -28,21 +28,29 @@ def _largest_row_norm(X):
     return float(np.sqrt(np.einsum("ij,ij->i", X, X).max())) if X.shape[0] else 0.0
 
 
-def output_spread_bound(coefs, X):
-    """An upper bound on how much the logits vary between two rows of ``X``.
+def _lipschitz_bound(coefs):
+    """A bound on the network's slope: the product of ``||W||_F >= ||W||_2``.
 
     Every hidden activation has a slope of at most 1, so each layer moves its
-    output by at most ``||W||_2 <= ||W||_F`` times the change of its input;
-    two rows differ by at most twice the largest row norm.  Cheap (no forward
-    pass), and loose: it proves a network constant only when its weights are
-    tiny.
+    output by at most ``||W||_2`` times the change of its input.
     """
     lipschitz = 1.0
     for W in coefs:
         lipschitz *= float(np.linalg.norm(W))
         if lipschitz == 0.0:
-            return 0.0
-    return 2.0 * lipschitz * _largest_row_norm(X)
+            break
+    return lipschitz
+
+
+def output_spread_bound(coefs, X):
+    """An upper bound on how much the logits vary between two rows of ``X``.
+
+    The network's slope bound times the largest distance between two rows
+    (at most twice the largest row norm).  Loose: it proves a network
+    constant only when its weights are tiny.
+    """
+    lipschitz = _lipschitz_bound(coefs)
+    return 0.0 if lipschitz == 0.0 else 2.0 * lipschitz * _largest_row_norm(X)
 
 
 def fit_constant_output(coefs, intercepts, X, Y, sample_weight, activation, loss):
@@ -62,8 +70,12 @@ def fit_constant_output(coefs, intercepts, X, Y, sample_weight, activation, loss
     if X.shape[0] == 0:
         return False
     logits = forward_logits(coefs, intercepts, X[:1], activation)[0]
-    scale = max(1.0, float(np.abs(logits).max()))
-    if output_spread_bound(coefs, X) > CONSTANT_SPREAD * scale:
+    tolerance = CONSTANT_SPREAD * max(1.0, float(np.abs(logits).max()))
+    # the first row's norm bounds the largest from below: a trained network
+    # is told apart without a pass over X (partial_fit calls this every call)
+    if 2.0 * _lipschitz_bound(coefs) * _largest_row_norm(X[:1]) > tolerance:
+        return False
+    if output_spread_bound(coefs, X) > tolerance:
         return False
     mean = np.average(Y, axis=0, weights=sample_weight)
     intercepts[-1] += (loss.link(mean) - logits).astype(intercepts[-1].dtype)

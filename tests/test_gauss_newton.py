@@ -77,6 +77,40 @@ def test_traces_and_log_det_match_a_dense_inverse(solve):
     assert log_det == pytest.approx(np.linalg.slogdet(M)[1], rel=1e-12)
 
 
+@pytest.mark.parametrize(
+    "kind, hidden, weighted",
+    [
+        ("regressor", (16,), True),
+        ("classifier", (20,), False),
+        ("regressor", (), False),
+    ],
+)
+def test_the_gram_form_is_the_exact_dual_form(kind, hidden, weighted):
+    # the rows' Gram of each layer, (a_i . a_j)(g_ir . g_js), projected, gives
+    # the traces and log-determinant of U with U U^T never multiplied out
+    model, _, _, _, objective = _fitted(kind, hidden, weighted)
+    inputs, deltas = gauss_newton.root_deltas(objective, flat_parameters(model))
+    exact = gauss_newton.ExactCurvature.from_root(inputs, deltas)
+    gram = gauss_newton.GramCurvature.from_root(inputs, deltas)
+    n_layers = len(inputs)
+    for shift in (1e-2, 1.0, 30.0):
+        layer_shift = shift * np.linspace(1.0, 3.0, n_layers)
+        traces, log_det = gram.traces_and_log_det(layer_shift)
+        exact_traces, exact_log_det = exact.traces_and_log_det(layer_shift)
+        assert_allclose(traces, exact_traces, rtol=1e-9)
+        assert log_det == pytest.approx(exact_log_det, rel=1e-10)
+
+
+def test_fewer_rows_than_weights_take_the_gram_form(monkeypatch):
+    model, _, _, _, objective = _fitted("regressor", (16,))  # 120 rows, 176 weights
+    params = flat_parameters(model)
+    curvature = gauss_newton.weights_curvature(objective, params)
+    assert isinstance(curvature, gauss_newton.GramCurvature)
+    monkeypatch.setattr(gauss_newton, "GRAM_MAX_FLOATS", 100)
+    curvature = gauss_newton.weights_curvature(objective, params)
+    assert isinstance(curvature, gauss_newton.ExactCurvature)
+
+
 def test_the_kronecker_factors_are_exact_for_a_linear_squared_error():
     model, _, _, _, objective = _fitted("regressor", (), weighted=True)
     params = flat_parameters(model)

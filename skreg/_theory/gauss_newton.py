@@ -22,12 +22,16 @@ construction, so no rounding can make a trace or a log-determinant undefined:
   for a linear model with the squared error, and costs a few small
   eigendecompositions where the exact form would not fit in memory.
 
-:func:`weights_curvature` chooses the exact form when it is affordable.
+:class:`GramCurvature` is the exact dual form computed from each layer's Gram
+matrix of the root's rows, which the outer-product structure of a layer's
+Jacobian gives without forming :math:`U`.  :func:`weights_curvature` chooses
+the exact form when it is affordable, through the Gram matrices when there
+are fewer rows than weights.
 """
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.linalg import cho_factor, solve_triangular
+from scipy.linalg import cho_factor, cho_solve, solve_triangular
 
 from .._network import forward
 from .._network.activations import derivative_values
@@ -37,6 +41,9 @@ EXACT_MAX_FLOATS = 2**24
 EXACT_MAX_FLOPS = 2e10
 """Largest cost of the exact form's factorisation (smaller side squared times
 the larger side); beyond either limit the curvature is Kronecker-factored."""
+GRAM_MAX_FLOATS = 2**25
+"""Largest total size of the rows' Gram matrices (one per layer, and three of
+the rows' size more) for which the exact dual form goes through them."""
 
 
 def root_deltas(objective, params):
@@ -87,16 +94,20 @@ def weights_curvature(objective, params):
 
     Returns
     -------
-    curvature : ExactCurvature or KroneckerCurvature
-        Both offer ``traces_and_log_det(layer_shift)``.
+    curvature : GramCurvature, ExactCurvature or KroneckerCurvature
+        All offer ``traces_and_log_det(layer_shift)``.
     """
     inputs, deltas = root_deltas(objective, params)
     n_rows = deltas[0].shape[0] * deltas[0].shape[1]
     n_weights = objective.layout.n_coef
     small, large = sorted((n_rows, n_weights))
-    if n_rows * n_weights <= EXACT_MAX_FLOATS and small**2 * large <= EXACT_MAX_FLOPS:
-        return ExactCurvature.from_root(inputs, deltas)
-    return KroneckerCurvature.from_root(inputs, deltas, objective.sample_weight)
+    if n_rows * n_weights > EXACT_MAX_FLOATS or small**2 * large > EXACT_MAX_FLOPS:
+        return KroneckerCurvature.from_root(inputs, deltas, objective.sample_weight)
+    # the same exact form, through the rows' Gram matrices when they are fewer
+    # than the weights (and the matrices fit): U U^T is never multiplied out
+    if n_rows < n_weights and n_rows**2 * (len(inputs) + 3) <= GRAM_MAX_FLOATS:
+        return GramCurvature.from_root(inputs, deltas)
+    return ExactCurvature.from_root(inputs, deltas)
 
 
 class ExactCurvature:
@@ -188,6 +199,87 @@ def _primal_inverse_diagonal(U, shift):
     )  # L^-1: (S + D)^-1 = L^-T L^-1, whose diagonal is the columns' squares
     diagonal = np.einsum("ij,ij->j", inverse_factor, inverse_factor)
     return diagonal, float(2.0 * np.log(np.diag(factor)).sum())
+
+
+class GramCurvature:
+    """``S = U^T U`` through its rows' Gram matrices, one per weight matrix.
+
+    The traces and the log-determinant of the dual form (Woodbury's identity)
+    need ``U`` only through ``G_l = U_l U_l^T``, and a row of the root is an
+    outer product (``U_l[(i, r), (p, q)] = a_ip g_irq``), so ``G_l`` is the
+    elementwise product of the inputs' Gram ``a a^T`` and the deltas' Gram:
+    ``(a_i . a_j)(g_ir . g_js)``.  That costs ``rows^2 (fan_in + fan_out)``
+    per layer, where forming ``U U^T`` costs ``rows^2`` times every weight
+    (attrition, 1,102 rows and 7,300 weights: 0.43 s per evidence update
+    down to a few hundredths), and ``U`` is never built.
+
+    Parameters
+    ----------
+    grams : list of ndarray of shape (n_rows, n_rows)
+        ``G_l`` of each weight matrix, the intercepts projected out.
+    layer_sizes : sequence of int
+        Number of weights of each matrix.
+    """
+
+    def __init__(self, grams, layer_sizes):
+        self.grams, self.layer_sizes = grams, np.asarray(layer_sizes)
+
+    @classmethod
+    def from_root(cls, inputs, deltas):
+        """The projected Gram of every layer from :func:`root_deltas`."""
+        n_samples, n_root = deltas[0].shape[:2]
+        n_rows = n_samples * n_root
+        biases = np.concatenate([g.reshape(n_rows, -1) for g in deltas], axis=1)
+        basis = _column_basis(biases)
+        grams = []
+        for a, g in zip(inputs, deltas, strict=True):
+            flat = g.reshape(n_rows, -1)
+            gram = np.repeat(np.repeat(a @ a.T, n_root, axis=0), n_root, axis=1)
+            gram *= flat @ flat.T
+            grams.append(_projected(gram, basis))
+        sizes = [a.shape[1] * g.shape[2] for a, g in zip(inputs, deltas, strict=True)]
+        return cls(grams, sizes)
+
+    def traces_and_log_det(self, layer_shift):
+        """Per-layer traces of ``(S + D)^-1`` and ``log det(S + D)``.
+
+        With ``K = I + sum_l G_l / d_l``: ``tr_l (S + D)^-1 = p_l / d_l -
+        tr(K^-1 G_l) / d_l^2`` and ``log det(S + D) = sum_l p_l log d_l + log
+        det K`` (``p_l`` the layer's number of weights, ``d_l`` its shift).
+
+        Parameters
+        ----------
+        layer_shift : ndarray of shape (n_layers,)
+            D's value on each weight matrix (positive).
+
+        Returns
+        -------
+        traces : ndarray of shape (n_layers,)
+        log_det : float
+        """
+        shift = np.asarray(layer_shift, dtype=np.float64)
+        K = np.eye(self.grams[0].shape[0])
+        for gram, d in zip(self.grams, shift, strict=True):
+            K += gram / d
+        factor, lower = cho_factor(K, lower=True, check_finite=False)
+        inverse = cho_solve((factor, lower), np.eye(K.shape[0]), check_finite=False)
+        inner = np.array([np.vdot(inverse, gram) for gram in self.grams])
+        traces = self.layer_sizes / shift - inner / shift**2
+        log_det = float(
+            (self.layer_sizes * np.log(shift)).sum()
+            + 2.0 * np.log(np.diag(factor)).sum()
+        )
+        return traces, log_det
+
+
+def _projected(gram, basis):
+    """``(I - Q Q^T) G (I - Q Q^T)`` for an orthonormal basis Q."""
+    if basis.shape[1] == 0:
+        return gram
+    side = gram @ basis
+    gram -= side @ basis.T
+    gram -= basis @ (basis.T @ gram)
+    return gram
 
 
 class KroneckerCurvature:

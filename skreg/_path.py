@@ -11,6 +11,7 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.validation import check_array
 
 from ._mlp import EmptyNetworkWarning
+from ._network.constant import CONSTANT_SPREAD
 from ._penalties.strength import alpha_max
 from ._utils.plotting import import_pyplot
 
@@ -294,10 +295,9 @@ def _split(estimator, X, y, validation_fraction, random_state):
 
 
 # A network whose outputs vary over the training data by less than this
-# (relative to their size) is constant: a strong L2 fit that shrank every
-# weight towards zero (say to 1e-5, outputs varying by 1e-8) sits at the
-# saddle point of the origin, where the gradient vanishes.
-COLLAPSED_SPREAD = 1e-6
+# (relative to their size) is constant: the one threshold of
+# skreg._network.constant, where it is argued.
+COLLAPSED_SPREAD = CONSTANT_SPREAD
 
 
 # The warnings of a fit that used up its iteration budget (the mini-batch

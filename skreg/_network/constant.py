@@ -42,22 +42,15 @@ def _lipschitz_bound(coefs):
     return lipschitz
 
 
-def output_spread_bound(coefs, X):
-    """An upper bound on how much the logits vary between two rows of ``X``.
-
-    The network's slope bound times the largest distance between two rows
-    (at most twice the largest row norm).  Loose: it proves a network
-    constant only when its weights are tiny.
-    """
-    lipschitz = _lipschitz_bound(coefs)
-    return 0.0 if lipschitz == 0.0 else 2.0 * lipschitz * _largest_row_norm(X)
-
-
 def fit_constant_output(coefs, intercepts, X, Y, sample_weight, activation, loss):
     """Set the output intercepts of a constant network to their optimum.
 
-    Does nothing unless :func:`output_spread_bound` proves the network's
-    logits constant (within :data:`CONSTANT_SPREAD`) over ``X``.  Then the
+    Does nothing unless the network's logits are provably constant (within
+    :data:`CONSTANT_SPREAD`) over ``X``: its slope bound times the largest
+    distance between two rows (at most twice the largest row norm) is that
+    small, which for a trained network fails already on the first row's
+    norm, a lower bound on the largest.  Loose: it proves a network constant
+    only when its weights are tiny.  Then the
     logits of any row are those of every row, and shifting them by
     ``loss.link(mean) - logits`` makes the prediction the weighted mean of
     ``Y``, the best constant.
@@ -71,11 +64,12 @@ def fit_constant_output(coefs, intercepts, X, Y, sample_weight, activation, loss
         return False
     logits = forward_logits(coefs, intercepts, X[:1], activation)[0]
     tolerance = CONSTANT_SPREAD * max(1.0, float(np.abs(logits).max()))
-    # the first row's norm bounds the largest from below: a trained network
-    # is told apart without a pass over X (partial_fit calls this every call)
-    if 2.0 * _lipschitz_bound(coefs) * _largest_row_norm(X[:1]) > tolerance:
+    slope = 2.0 * _lipschitz_bound(coefs)
+    # the first row first: a trained network is told apart without a pass
+    # over X (partial_fit calls this every call)
+    if slope * _largest_row_norm(X[:1]) > tolerance:
         return False
-    if output_spread_bound(coefs, X) > tolerance:
+    if slope * _largest_row_norm(X) > tolerance:
         return False
     mean = np.average(Y, axis=0, weights=sample_weight)
     intercepts[-1] += (loss.link(mean) - logits).astype(intercepts[-1].dtype)

@@ -134,9 +134,8 @@ class ExactCurvature:
             )
             for a, g in zip(inputs, deltas, strict=True)
         ]
-        biases = np.concatenate([g.reshape(n_rows, -1) for g in deltas], axis=1)
         U = np.concatenate(weights, axis=1)
-        basis = _column_basis(biases)
+        basis = _intercept_basis(deltas)
         U -= basis @ (basis.T @ U)  # the intercepts' best response, minimised out
         return cls(U, [w.shape[1] for w in weights])
 
@@ -161,6 +160,17 @@ class ExactCurvature:
             diagonal, log_det = _primal_inverse_diagonal(self.U, shift)
         bounds = np.cumsum(np.r_[0, self.layer_sizes])[:-1]
         return np.add.reduceat(diagonal, bounds), log_det
+
+
+def _intercept_basis(deltas):
+    """An orthonormal basis of the intercepts' columns of the root.
+
+    The root's column of a bias is its delta itself, so the intercepts'
+    columns are the deltas of every layer side by side.
+    """
+    n_rows = deltas[0].shape[0] * deltas[0].shape[1]
+    biases = np.concatenate([g.reshape(n_rows, -1) for g in deltas], axis=1)
+    return _column_basis(biases)
 
 
 def _column_basis(M):
@@ -229,8 +239,7 @@ class GramCurvature:
         """The projected Gram of every layer from :func:`root_deltas`."""
         n_samples, n_root = deltas[0].shape[:2]
         n_rows = n_samples * n_root
-        biases = np.concatenate([g.reshape(n_rows, -1) for g in deltas], axis=1)
-        basis = _column_basis(biases)
+        basis = _intercept_basis(deltas)
         grams = []
         for a, g in zip(inputs, deltas, strict=True):
             flat = g.reshape(n_rows, -1)

@@ -124,26 +124,27 @@ class _PathRecord:
     fit_time: np.ndarray
     caught: list = field(default_factory=list)  # (category, message) of warnings
 
+    def _columns(self):
+        """The per-alpha arrays, in the fields' order."""
+        return self.test, self.train, self.n_iter, self.zero_fraction, self.fit_time
+
     @classmethod
     def empty(cls, n_alphas):
         return cls(*(np.full(n_alphas, np.nan) for _ in range(5)))
 
     def joined(self, other):
         """This record followed by ``other`` (a path continued, or prepended)."""
-        columns = ("test", "train", "n_iter", "zero_fraction", "fit_time")
-        joined = [np.r_[getattr(self, c), getattr(other, c)] for c in columns]
-        return _PathRecord(*joined, self.caught + other.caught)
+        pairs = zip(self._columns(), other._columns(), strict=True)
+        return _PathRecord(*(np.r_[a, b] for a, b in pairs), self.caught + other.caught)
 
     def reversed(self):
         """This record in the opposite order of alphas."""
-        columns = ("test", "train", "n_iter", "zero_fraction", "fit_time")
-        return _PathRecord(*(getattr(self, c)[::-1] for c in columns), self.caught)
+        return _PathRecord(*(c[::-1] for c in self._columns()), self.caught)
 
     def repeated(self, n_alphas):
         """The record of its first fit standing for every alpha (no penalty)."""
-        columns = (self.test, self.train, self.n_iter)
-        columns += (self.zero_fraction, self.fit_time)
-        return _PathRecord(*(np.repeat(c[:1], n_alphas) for c in columns), self.caught)
+        repeated = (np.repeat(c[:1], n_alphas) for c in self._columns())
+        return _PathRecord(*repeated, self.caught)
 
 
 def _subset(X, y, sample_weight, indices):

@@ -139,13 +139,28 @@ def backward(coefs, layers, delta_out, activation, workspace, dropout=None):
         np.matmul(workspace.ones[:n_rows], delta, out=workspace.intercept_grads[k])
         if k > 0:
             prev_delta = workspace.deltas[k - 1][:n_rows]
-            np.matmul(delta, coefs[k].T, out=prev_delta)
+            _back_product(delta, coefs[k].T, prev_delta)
             scratch = workspace.derivatives[k - 1][:n_rows]
             _hidden_derivative(
                 derivative, layers[k], prev_delta, dropout, k - 1, scratch
             )
             delta = prev_delta
     return workspace.coef_grads, workspace.intercept_grads
+
+
+def _back_product(delta, W_T, out):
+    """``delta @ W.T`` into ``out``.
+
+    With one output unit this is an outer product, (rows, 1) @ (1, fan_in),
+    which numpy's matmul computes in its own loop, not by BLAS: at (200, 1) @
+    (1, 100) three times slower than ``np.dot`` (the same products, no sums,
+    so the same numbers).  Wider layers go to BLAS either way, where matmul
+    is as fast or faster.
+    """
+    if W_T.shape[0] == 1:
+        np.dot(delta, W_T, out=out)
+    else:
+        np.matmul(delta, W_T, out=out)
 
 
 def _hidden_derivative(derivative, output, delta, dropout, layer, scratch):

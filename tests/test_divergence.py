@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
 from skreg import RegularizedMLPClassifier, RegularizedMLPRegressor
@@ -249,3 +250,52 @@ def test_divergence_check_catches_an_overflowing_exp_output(dtype):
     model.intercepts_[-1][:] = 800.0  # exp(800) overflows even float64
     assert np.isfinite(model.intercepts_[-1]).all()
     assert not finite_predictions(objective, params, X, workspace)
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "logistic", "identity"])
+def test_the_logit_bound_holds_for_every_activation(activation):
+    """The bound that spares the forward pass is at least every |logit|."""
+    from skreg._solvers.trainer import largest_size, logit_size_bound
+
+    rng = np.random.RandomState(0)
+    X = rng.standard_normal((40, 6)) * 3.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = RegularizedMLPRegressor(
+            hidden_layer_sizes=(7, 5), activation=activation, max_iter=5,
+            random_state=0,
+        ).fit(X, rng.standard_normal(40))  # fmt: skip
+    for W in model.coefs_:
+        W *= 10.0  # large weights, far from an overflow
+    logits = model.predict(X)  # an identity output: the logits
+    units = [6, 7, 5, 1]
+    params = model.coefs_[0].base  # coefs_ and intercepts_ view this vector
+    bound = logit_size_bound(units, largest_size(params), largest_size(X))
+    assert np.abs(logits).max() <= bound
+    assert largest_size(sp.csr_matrix(X)) == np.abs(X).max()
+
+
+def test_finite_predictions_past_the_bound_are_checked_by_a_forward_pass():
+    """Weights past what the bound allows, on tiny inputs: finite, and so found."""
+    from skreg._network import Workspace
+    from skreg._solvers.trainer import (
+        finite_predictions,
+        largest_size,
+        logit_size_bound,
+    )
+
+    X = np.full((4, 2), 1e-200)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = RegularizedMLPRegressor(
+            hidden_layer_sizes=(3,), max_iter=1, random_state=0
+        ).fit(X, np.ones(4))
+    for W in model.coefs_:
+        W[:] = 1e160
+    params = model.coefs_[0].base
+    assert not np.isfinite(logit_size_bound([2, 3, 1], largest_size(params), 1e-200))
+    objective = model._objective(X, np.ones((4, 1)), None)
+    workspace = Workspace([2, 3, 1], 4, np.float64)
+    assert finite_predictions(objective, params, X, workspace, x_size=largest_size(X))
+    X_large = np.ones((4, 2))  # 1e160 * 1e160 overflows
+    assert not finite_predictions(objective, params, X_large, workspace)

@@ -13,6 +13,7 @@ import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
@@ -120,16 +121,51 @@ def split_held_out(X, Y, sample_weight, fraction, random_state, stratify=None):
     return tuple(train), tuple(val)
 
 
-def finite_predictions(objective, params, X, workspace):
+def finite_predictions(
+    objective, params, X, workspace, x_size=None, weight_size=None
+):
     """Whether the network's predictions on X are finite.
 
-    The logits are computed in the training buffers, and the loss says when
-    its prediction is finite (for Poisson, when exp does not overflow).
+    Cheaply when a bound on the logits' size says so (see
+    :func:`logit_size_bound`; ``x_size`` and ``weight_size`` are the largest
+    sizes of an entry of X and of a parameter, computed here if not given);
+    otherwise the logits are computed in
+    the training buffers, and the loss says when its prediction is finite
+    (for Poisson, when exp does not overflow).
     """
+    x_size = largest_size(X) if x_size is None else x_size
+    weight_size = largest_size(params) if weight_size is None else weight_size
+    bound = logit_size_bound(objective.layout.layer_units, weight_size, x_size)
+    if objective.loss.prediction_is_finite(np.array([bound], params.dtype)):
+        return True
     coefs, intercepts = objective.layout.views(params)
     with np.errstate(all="ignore"):
         layers = forward(coefs, intercepts, X, objective.activation, workspace)
     return objective.loss.prediction_is_finite(layers[-1])
+
+
+def largest_size(array):
+    """max |entry| of a dense or sparse array (0.0 when empty; nan if one is)."""
+    if array.size == 0 or (sp.issparse(array) and array.nnz == 0):
+        return 0.0
+    return float(max(array.max(), -array.min()))
+
+
+def logit_size_bound(layer_units, weight_size, x_size):
+    """An upper bound on |logit| for parameters and inputs of the sizes given.
+
+    Layer by layer, |z_j| <= fan_in * max|W| * max|a| + max|b|, and every
+    hidden activation is at most max(|z|, 1) in size (relu and the identity
+    at most |z|, tanh and the logistic at most 1); ``weight_size`` bounds
+    every weight and bias.  Twice that, so that the rounding of the actual
+    sums stays inside it; a non-finite weight size gives a non-finite bound.
+    With weights far smaller than an overflow needs (the usual case) the
+    bound decides finiteness without a forward pass.
+    """
+    size = x_size
+    for fan_in in layer_units[:-1]:
+        size = fan_in * weight_size * max(size, 1.0) + weight_size
+    return 2.0 * size
 
 
 class MiniBatchTrainer:
@@ -188,6 +224,7 @@ class MiniBatchTrainer:
         X = self.objective.X
         sample_idx = np.arange(X.shape[0])
         X_check = X[: min(_FINITE_CHECK_ROWS, self.batch_size)]
+        check = X_check, largest_size(X_check)
         for epoch_index in range(self.max_iter):
             if self.shuffle:
                 # in place; the same permutation as sklearn.utils.shuffle
@@ -202,7 +239,7 @@ class MiniBatchTrainer:
                     shuffled=self.shuffle, dropout_rates=self.dropout_rates,
                     random_state=self.random_state,
                 )  # fmt: skip
-            if self._diverged(epoch, params, checkpoint, X_check, workspace, history):
+            if self._diverged(epoch, params, checkpoint, check, workspace, history):
                 return
             stop = self._end_epoch(epoch, params, history)
             if self.on_epoch is not None:
@@ -217,7 +254,7 @@ class MiniBatchTrainer:
                     stacklevel=5,
                 )
 
-    def _diverged(self, epoch, params, checkpoint, X_check, workspace, history):
+    def _diverged(self, epoch, params, checkpoint, check, workspace, history):
         """Go back to the last finite epoch and warn if this one blew up.
 
         The epoch's loss is taken before each step, so the weights after the
@@ -226,8 +263,12 @@ class MiniBatchTrainer:
         second moments can be non-finite with finite weights) are restored.
         With no finite epoch ever (nothing trained yet), the fit fails.
         """
-        finite = np.isfinite(epoch.loss) and np.isfinite(params).all()
-        if finite and finite_predictions(self.objective, params, X_check, workspace):
+        X_check, x_size = check
+        weight_size = largest_size(params)  # nan or inf when a weight is
+        finite = np.isfinite(epoch.loss) and np.isfinite(weight_size)
+        if finite and finite_predictions(
+            self.objective, params, X_check, workspace, x_size, weight_size
+        ):
             return False
         checkpoint.restore()
         if history.t == 0:

@@ -9,9 +9,10 @@ smoothly to a stronger one's optimum, while one shrunk by a strong penalty
 alpha_max, Adam's fits on Boston housing ((100,), 500 epochs) stayed behind
 cold fits at every alpha (held-out R^2 0.80 against 0.90).  The (penalty,
 alpha) with the best mean score, or the largest alpha within one standard
-error of it, is then refitted on all the data along the same path, and the
-fitted attributes of that plain estimator become the CV estimator's own, so
-that it predicts like one (as ``LassoCV`` does).
+error of it, is then refitted on all the data, continuing the first fold's
+network at that alpha, and the fitted attributes of that plain estimator
+become the CV estimator's own, so that it predicts like one (as ``LassoCV``
+does).
 
 The paths of different folds and penalties are independent: joblib runs them
 in parallel, with BLAS on one thread in every worker (two workers each
@@ -39,7 +40,7 @@ from sklearn.metrics import check_scoring, get_scorer_names
 from sklearn.model_selection import check_cv
 from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import (
     _check_sample_weight,
     check_is_fitted,
@@ -122,15 +123,20 @@ class _PathRecord:
     n_iter: np.ndarray
     zero_fraction: np.ndarray
     fit_time: np.ndarray
+    # the fitted state of each fit (an object array), kept by the first
+    # fold's paths only, for the refit to start from; None elsewhere
+    networks: np.ndarray
     caught: list = field(default_factory=list)  # (category, message) of warnings
 
     def _columns(self):
         """The per-alpha arrays, in the fields' order."""
-        return self.test, self.train, self.n_iter, self.zero_fraction, self.fit_time
+        return (self.test, self.train, self.n_iter, self.zero_fraction,
+                self.fit_time, self.networks)  # fmt: skip
 
     @classmethod
     def empty(cls, n_alphas):
-        return cls(*(np.full(n_alphas, np.nan) for _ in range(5)))
+        numbers = (np.full(n_alphas, np.nan) for _ in range(5))
+        return cls(*numbers, np.full(n_alphas, None, dtype=object))
 
     def joined(self, other):
         """This record followed by ``other`` (a path continued, or prepended)."""
@@ -158,13 +164,15 @@ def _weighted(scorer, model, X, y, sample_weight):
     return scorer(model, X, y, sample_weight=sample_weight)
 
 
-def _path_scores(model, alphas, data, split, scoring, warm_max_iter):
+def _path_scores(model, alphas, data, split, scoring, warm_max_iter, keep):
     """Fit ``model`` along ``alphas`` on a fold's training part, scoring each fit.
 
-    An L-BFGS fit stopped by the path's budget (``warm_max_iter``) whose
-    held-out score is the path's best so far may decide the choice: it is
-    continued with the model's full ``max_iter`` and scored again, so that
-    the candidates that win are trained as a plain fit would be.
+    With ``keep``, the record holds every fit's network (see
+    :func:`_network_state`).  An L-BFGS fit stopped by the path's budget
+    (``warm_max_iter``) whose held-out score is the path's best so far may
+    decide the choice: it is continued with the model's full ``max_iter``
+    and scored again, so that the candidates that win are trained as a
+    plain fit would be.
     """
     train = _subset(*data, split[0])
     test = _subset(*data, split[1])
@@ -185,7 +193,20 @@ def _path_scores(model, alphas, data, split, scoring, warm_max_iter):
         record.zero_fraction[k] = zero_fraction(model.coefs_)
         record.test[k] = score
         record.train[k] = _weighted(scorer, model, *train)
+        if keep:
+            record.networks[k] = _network_state(model)
     return record
+
+
+def _network_state(model):
+    """A copy of what a warm start of ``model`` continues (not its optimizer).
+
+    A warm-started fit builds a new optimizer, so its state (Adam's moments,
+    twice the weights) is not kept.
+    """
+    state = _fitted_state(model)
+    state.pop("_optimizer", None)
+    return copy.deepcopy(state)
 
 
 def _stopped_by_the_budget(model, warm_max_iter):
@@ -202,7 +223,7 @@ def _stopped_by_the_budget(model, warm_max_iter):
     return warm_max_iter < model.max_iter and model.n_iter_ >= warm_max_iter
 
 
-def _run_path(model, alphas, data, split, scoring, warm_max_iter, one_thread):
+def _run_path(model, alphas, data, split, scoring, warm_max_iter, one_thread, keep):
     """:func:`_path_scores` in a worker: its warnings are recorded, not shown.
 
     ``alphas`` are in the grid's order (decreasing), and so is the record;
@@ -217,7 +238,7 @@ def _run_path(model, alphas, data, split, scoring, warm_max_iter, one_thread):
     ):
         warnings.simplefilter("always")
         upwards = alphas[::-1]
-        record = _path_scores(model, upwards, data, split, scoring, warm_max_iter)
+        record = _path_scores(model, upwards, data, split, scoring, warm_max_iter, keep)
     record = record.reversed()
     record.caught = [(w.category, str(w.message)) for w in caught]
     return record, model
@@ -495,10 +516,9 @@ class _RegularizedMLPCV(AtomicSetParamsMixin, BaseEstimator):
         n_fits = sum(path.n_fits for path in paths)
         if self.verbose:
             self._print_the_choice()
-        if self.refit:
-            refit_caught, n_refit_fits = self._refit(data, start)
-            caught, n_fits = caught + refit_caught, n_fits + n_refit_fits
         _report_warnings(caught, n_fits)
+        if self.refit:
+            self._refit(data, start, paths)
         return self
 
     def _print_the_choice(self):
@@ -555,7 +575,7 @@ class _RegularizedMLPCV(AtomicSetParamsMixin, BaseEstimator):
         """The plain estimator of ``penalty`` with this one's shared parameters.
 
         Every fit along the paths and the refit use such a model, quiet (the
-        refit's last fit gets ``verbose``).  ``start``, the fitted state of a
+        refit gets ``verbose``).  ``start``, the fitted state of a
         previous refit, is copied in: the fits update some arrays in place.
         """
         shared = self._plain_class._get_param_names()
@@ -591,7 +611,7 @@ class _RegularizedMLPCV(AtomicSetParamsMixin, BaseEstimator):
         results = Parallel(n_jobs=self.n_jobs)(
             run(path.model if continued else self._get_estimator(path.penalty),
                 alphas if path.penalty is not None else alphas[:1], data,
-                path.split, self.scoring, budget, one_thread)
+                path.split, self.scoring, budget, one_thread, path.fold == 0)
             for path in fitted
         )  # fmt: skip
         for path, (record, model) in zip(fitted, results, strict=True):
@@ -735,30 +755,41 @@ class _RegularizedMLPCV(AtomicSetParamsMixin, BaseEstimator):
         alpha = 0.0 if penalty is None else float(self.alphas_[index])
         return penalty, alpha, int(index), float(curve.validation_scores_mean[index])
 
-    def _refit(self, data, start):
-        """Fit the chosen penalty on all the data along the path up to alpha_.
+    def _refit(self, data, start, paths):
+        """Fit the chosen (penalty, alpha) on all the data, from a path's network.
 
-        The model that was scored is a path's, so the refit follows the same
-        path; its last fit warns (and reports to callbacks) as a plain fit.
-        The refitted model becomes ``best_estimator_``.
+        The fit continues the first fold's network at ``alpha_`` (the model
+        that was scored, trained on part of the data) with the full
+        ``max_iter``; a fresh fit (or one from ``start``, a previous refit's
+        state) stands in when that network knows other classes.  It warns
+        (and reports to callbacks) as a plain fit, and becomes
+        ``best_estimator_``.
         """
         X, y, sample_weight = data
-        upwards = self.alphas_[self.best_index_ :][::-1]
-        path = [0.0] if self.penalty_ is None else upwards
         model = self._get_estimator(self.penalty_, start)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            for alpha in path[:-1]:
-                fit_on_path(
-                    model, alpha, X, y, sample_weight,
-                    warm_max_iter=self._warm_max_iter(),
-                )  # fmt: skip
-        model.set_params(verbose=self.verbose)
+        network = self._first_fold_network(paths, y)
+        if network is not None:
+            vars(model).update(copy.deepcopy(network))
+        model.set_params(alpha=self.alpha_, verbose=self.verbose)
         if getattr(self, "_skl_callbacks", None):
             model.set_callbacks(*self._skl_callbacks)
-        fit_on_path(model, path[-1], X, y, sample_weight)
+        fit_on_path(model, self.alpha_, X, y, sample_weight)
         self.best_estimator_ = model
-        return [(w.category, str(w.message)) for w in caught], len(path) - 1
+
+    def _first_fold_network(self, paths, y):
+        """The first fold's fitted state at the choice, if a refit can continue it.
+
+        None when the fold's training part lacked a class of ``y``.
+        """
+        key = _penalty_key(self.penalty_)
+        path = next(p for p in paths if p.fold == 0
+                    and _penalty_key(p.penalty) == key)  # fmt: skip
+        network = path.record.networks[self.best_index_]
+        if is_classifier(self) and not np.array_equal(
+            network["classes_"], unique_labels(y)
+        ):
+            return None
+        return network
 
     def _checked_input(self, X):
         """X validated against the fit's features and names, for the refitted model.

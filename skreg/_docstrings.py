@@ -421,8 +421,8 @@ _CV_SUMMARY = {
     :class:`~sklearn.linear_model.LogisticRegressionCV` warm-start theirs,
     in the other direction, for linear models),
     and every fit is scored on the fold's held-out part.  The chosen penalty
-    and alpha are refitted on all the data along the same path; the CV
-    estimator then predicts through the refitted
+    and alpha are refitted on all the data, continuing the first fold's
+    network at that alpha; the CV estimator then predicts through the refitted
     :class:`RegularizedMLPClassifier`, ``best_estimator_``, whose fitted
     attributes it shows.
 """,
@@ -434,8 +434,8 @@ _CV_SUMMARY = {
     :class:`~sklearn.linear_model.ElasticNetCV` warm-start theirs, in the
     other direction, for linear models), and
     every fit is scored on the fold's held-out part.  The chosen penalty and
-    alpha are refitted on all the data along the same path; the CV estimator
-    then predicts through the refitted :class:`RegularizedMLPRegressor`,
+    alpha are refitted on all the data, continuing the first fold's network
+    at that alpha; the CV estimator then predicts through the refitted :class:`RegularizedMLPRegressor`,
     ``best_estimator_``, whose fitted attributes it shows.
 """,
 }
@@ -509,8 +509,9 @@ _CV_ATTRIBUTES = """
         ``penalty_curve_``, ``validation_scores_``,
         ``validation_loss_curve_``, ``best_validation_score_``,
         ``n_layers_``, ``n_outputs_``, ``out_activation_``, ``sparsity_`` and
-        ``feature_importances_``; ``n_iter_`` and the curves are those of
-        the last fit of the refit's path, at ``alpha_``.
+        ``feature_importances_``; ``n_iter_`` is the refit's, and the
+        curves run along the first fold's path up to ``alpha_`` and then
+        the refit, which continues that path's network on all the data.
 """
 
 _CV_CLASSES = """
@@ -530,9 +531,8 @@ _CV_NOTES = """
     fits stayed far behind cold fits (:func:`skreg.regularization_path`,
     which goes down for the order in which weights enter, restarts after a
     network collapsed).  The convergence warnings of the path
-    fits are summarised in one ConvergenceWarning; the last fit of the refit
-    warns as a plain fit does.  Callbacks set on the CV estimator observe that
-    last fit.
+    fits are summarised in one ConvergenceWarning; the refit warns as a
+    plain fit does.  Callbacks set on the CV estimator observe the refit.
 
     The CV estimator is a meta-estimator, as
     :class:`~sklearn.linear_model.LassoCV` is beside
@@ -591,8 +591,8 @@ def _path_max_iter_entry(divisors):
     path_max_iter : int, "auto" or None, default="auto"
         The largest number of epochs (iterations) of a warm-started fit along
         a path, which continues the previous alpha's fit.  The first fit of a
-        path (at its smallest alpha) and the last fit of the refit, at
-        ``alpha_``, get ``max_iter``.  "auto" divides ``max_iter`` by
+        path (at its smallest alpha) and the refit, at ``alpha_``, get
+        ``max_iter``.  "auto" divides ``max_iter`` by
         {sgd} for "sgd", {adam} for "adam" (whose fits seldom meet ``tol``
         within ``max_iter``, warm or cold) and {lbfgs} for "lbfgs" (whose warm
         starts converge in few iterations), keeping at least 1; None never

@@ -240,27 +240,47 @@ def test_parallel_paths_give_the_sequential_results(digits_unit):
     assert_array_equal(one.coefs_[0], two.coefs_[0])
 
 
-def test_the_refit_is_the_plain_estimator_along_the_same_path(digits_unit):
+def _first_fold_path_then_all_the_data(est, X, y, warm_max_iter, **params):
+    """A plain estimator along the first fold's path up to alpha_, then on X."""
+    train, _ = next(StratifiedKFold(3).split(X, y))
+    plain = RegularizedMLPClassifier(**params)
+    for alpha in est.alphas_[est.best_index_ :][::-1]:
+        fit_on_path(plain, alpha, X[train], y[train], warm_max_iter=warm_max_iter)
+    fit_on_path(plain, est.alpha_, X, y)
+    return plain
+
+
+def test_the_refit_continues_the_first_folds_network_on_all_the_data(digits_unit):
     X, y = digits_unit[0][:300], digits_unit[1][:300]
-    est = RegularizedMLPClassifierCV(
-        hidden_layer_sizes=(8,), solver="lbfgs", alphas=[30.0, 3.0, 0.3],
-        cv=3, max_iter=200, random_state=0,
-    )  # fmt: skip
+    params = dict(hidden_layer_sizes=(16,), solver="adam", max_iter=300, random_state=0)
+    est = RegularizedMLPClassifierCV(alphas=[10.0, 1.0, 0.1, 0.01], cv=3, **params)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         est.fit(X, y)
-        plain = RegularizedMLPClassifier(
-            hidden_layer_sizes=(8,), solver="lbfgs", max_iter=200, random_state=0
-        )
-        # up from the smallest alpha, capped as in the paths
-        for alpha in est.alphas_[est.best_index_ + 1 :][::-1]:
-            fit_on_path(plain, alpha, X, y, warm_max_iter=200 // 4)
-        fit_on_path(plain, est.alpha_, X, y)
+        # up from the smallest alpha, capped as in the paths (adam: a fifth)
+        plain = _first_fold_path_then_all_the_data(est, X, y, 300 // 5, **params)
+    assert 0 < est.best_index_ < 3
     for W, V in zip(est.coefs_, plain.coefs_, strict=True):
         assert_array_equal(W, V)
     assert_array_equal(est.predict_proba(X), plain.predict_proba(X))
     assert_array_equal(est.classes_, plain.classes_)
     assert est.n_iter_ == plain.n_iter_
+
+
+def test_a_first_fold_without_a_class_gives_a_fresh_refit():
+    # class 2 has two rows, both in the first fold's test part (no shuffling)
+    X, y = make_friedman1(n_samples=60, random_state=0)
+    y = (y > np.median(y)).astype(int)
+    y[[0, 1]] = 2
+    params = dict(hidden_layer_sizes=(4,), solver="lbfgs", max_iter=50, random_state=0)
+    est = RegularizedMLPClassifierCV(alphas=[1.0, 0.1], cv=KFold(3), **params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(X, y)
+        fresh = RegularizedMLPClassifier(alpha=est.alpha_, **params).fit(X, y)
+    assert_array_equal(est.classes_, [0, 1, 2])
+    for W, V in zip(est.coefs_, fresh.coefs_, strict=True):
+        assert_array_equal(W, V)
 
 
 def test_path_warnings_are_summarised_once(digits_unit):
@@ -275,10 +295,9 @@ def test_path_warnings_are_summarised_once(digits_unit):
     summaries = [w for w in caught if "cross-validation paths" in str(w.message)]
     assert len(summaries) == 1
     assert issubclass(summaries[0].category, ConvergenceWarning)
-    # every path fit (3 folds, every alpha of the grid, grown or not) and the
-    # fits of the refit's path before the last stop at max_iter=3; the last
-    # fit of the refit warns on its own
-    n_stopped = 3 * len(est.alphas_) + len(est.alphas_) - 1 - est.best_index_
+    # every path fit (3 folds, every alpha of the grid, grown or not) stops
+    # at max_iter=3; the refit warns on its own
+    n_stopped = 3 * len(est.alphas_)
     assert str(summaries[0].message).startswith(f"{n_stopped} of the ")
     assert summaries[0].filename == __file__
     assert len(caught) <= 2
@@ -298,8 +317,8 @@ def test_warm_started_adam_fits_get_a_fifth_of_max_iter(digits_unit):
     assert np.all(n_iter[:, -1] == 50)
     assert np.all(n_iter[:, :-1] <= 10)  # then 50 // 5, never continued (adam)
     summary = [str(w.message) for w in caught if "paths" in str(w.message)]
-    assert f"of the {9 + 2 - auto.best_index_} fits" in summary[0]
-    assert auto.n_iter_ == 50  # the last fit of the refit gets max_iter
+    assert "of the 9 fits" in summary[0]
+    assert auto.n_iter_ == 50  # the refit gets max_iter
     seven = clone(auto).set_params(path_max_iter=7).fit(X, y)
     assert seven.n_iter_path_["l2"][:, :-1].max() == 7
     uncapped = clone(auto).set_params(path_max_iter=None).fit(X, y)
@@ -351,7 +370,7 @@ RegularizedMLPClassifierCV(
     )
     assert done.returncode == 0, done.stderr
     lines = [line for line in done.stderr.splitlines() if "Warning:" in line]
-    # the summary and the refit's last fit, both from the parent
+    # the summary and the refit's own warning, both from the parent
     assert len(lines) == 2, done.stderr
     assert "fits along the cross-validation paths" in lines[0] + lines[1]
 
@@ -659,7 +678,7 @@ def test_plot_marks_the_chosen_candidate(sparse_truth):
     assert ax.get_xscale() == "log"
 
 
-def test_callbacks_observe_the_last_fit_of_the_refit(digits_unit):
+def test_callbacks_observe_the_refit(digits_unit):
     callback = pytest.importorskip("sklearn.callback")
     X, y = digits_unit[0][:200], digits_unit[1][:200]
     monitor = callback.ScoringMonitor(scoring="accuracy")

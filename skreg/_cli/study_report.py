@@ -342,9 +342,11 @@ def draw_sparsity(figure, result):
 
 
 def draw_loss_curves(figure, result):
-    """Objective, data and penalty terms of the best model, refitted along the alphas.
+    """Objective, data and penalty terms of the best model along its training.
 
-    A line marks where the (warm-started) fit at the chosen alpha starts.
+    The curves run along the first fold's path up to the chosen alpha, and
+    a line marks where the refit on all the data (which continues that
+    path's network) starts.
     """
     mlp = penalty_study.final_mlp(result.best_estimator)
     ax = figure.subplots()
@@ -355,7 +357,7 @@ def draw_loss_curves(figure, result):
         ax.plot(steps, mlp.penalty_curve_, ":", label="penalty term")
     if mlp.n_iter_ < len(steps):
         ax.axvline(len(steps) - mlp.n_iter_ + 0.5, color="gray", linewidth=0.8,
-                   label="the fit at the chosen alpha starts")  # fmt: skip
+                   label="the refit on all the data starts")  # fmt: skip
     curves = np.concatenate([mlp.loss_curve_, mlp.data_loss_curve_])
     if np.all(curves > 0) and np.all(np.asarray(mlp.penalty_curve_) >= 0):
         ax.set_yscale("log")

@@ -420,3 +420,32 @@ def test_the_updates_settle_when_a_sample_sits_at_a_relu_kink(
     assert len(history) <= 30
     assert np.max(np.abs(history[-1] - history[-2]) / history[-2]) <= model.evidence_tol
     assert model.score(X, y) > 0.95
+
+
+@pytest.mark.parametrize("max_iter, settled", [(500, 250), (200, None)])
+def test_settled_fits_get_half_of_max_iter_and_the_final_fit_all(
+    diabetes_split, monkeypatch, max_iter, settled
+):
+    """Budgets: rough fits 100, settled ones max_iter / 2 (if over 100), the last all."""
+    from skreg._solvers import evidence
+
+    budgets = []
+    run = evidence._MapFits._run
+
+    def spy(self, objective, budget):
+        budgets.append(budget)
+        return run(self, objective, budget)
+
+    monkeypatch.setattr(evidence._MapFits, "_run", spy)
+    X_train, _, y_train, _ = diabetes_split
+    model = RegularizedMLPRegressor(
+        hidden_layer_sizes=(8,), alpha="evidence", solver="lbfgs",
+        max_iter=max_iter, random_state=0,
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X_train, y_train)
+    assert budgets[-1] is None  # the final fit, at alpha_: max_iter
+    behind_updates = budgets[:-1]
+    assert set(behind_updates) <= {evidence.ROUGH_ITERATIONS, settled}
+    assert settled in behind_updates  # the loop ends after a settled fit

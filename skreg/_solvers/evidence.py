@@ -26,6 +26,14 @@ from .._theory.laplace import LaplacePosterior
 # While alpha changes by more than ROUGH_CHANGE (relatively) per update, the
 # MAP fits of the evidence loop stop after ROUGH_ITERATIONS iterations/epochs.
 ROUGH_CHANGE, ROUGH_ITERATIONS = 0.1, 100
+# Once it settles, the fits behind the updates get max_iter divided by this,
+# when that is more than ROUGH_ITERATIONS (else max_iter); the final fit gets
+# max_iter.  On the real-data benchmark's ames and wage sets ((100,),
+# L-BFGS, max_iter=500) every settled fit ran all 500 iterations without
+# meeting tol, 75% of the loop's time; with 250 the loop took 1.3 times
+# less time for the same held-out R^2 (0.924 and 0.340, against 0.923 and
+# 0.349 with 500, within the spread of the splits).
+SETTLING_DIVISOR = 2
 # A squared-error fit whose noise variance 1/beta is below this share of
 # var(y) interpolates its training data (see _interpolates).
 INTERPOLATION = 1e-2
@@ -58,8 +66,11 @@ def fit_evidence(objective, solve, parameters, *, initial_alpha=None,
 
     While alpha still moves by more than ROUGH_CHANGE, the fits stop after
     ROUGH_ITERATIONS (epochs for "sgd"/"adam"): a precise MAP at an alpha
-    about to change a lot is wasted work.  Once alpha settles, every fit runs
-    to convergence, and only a step after such a fit can end the loop.  The
+    about to change a lot is wasted work.  Once alpha settles, the fits get
+    max_iter / SETTLING_DIVISOR (warm-started at the MAP of an alpha within
+    ROUGH_CHANGE, they resolve it as far as the updates need), and only a
+    step after such a fit can end the loop; the final fit, at the last
+    alpha, gets max_iter.  The
     steps of a group that turns back are halved (see :class:`_Steps`).  The
     fits' warnings are given once, at the end (see :class:`_MapFits`).
 
@@ -114,7 +125,7 @@ def fit_evidence(objective, solve, parameters, *, initial_alpha=None,
     if scale != 1.0:
         scale_outputs(scale)  # the map of the scaled fit, in the targets' units
     history = [unit(alpha) for alpha in history]
-    fits.fit(objective, history[-1], rough=False)
+    fits.fit(objective, history[-1], rough=False, final=True)
     fits.report(max_updates, tol)
     return _result(objective, parameters(), history[-1], sizes, history)
 
@@ -280,23 +291,35 @@ class _MapFits:
         self.n_fits, self.stopped, self.others = 0, [], []
         self.unsettled = None
 
-    def fit(self, objective, alpha, rough):
-        """A MAP fit at ``alpha``, capped at ROUGH_ITERATIONS while rough.
+    def fit(self, objective, alpha, rough, final=False):
+        """A MAP fit at ``alpha``, within the budget of :meth:`_budget`.
 
-        Returns whether the fit ran its course: False for a fit the cap cut
-        short, whose MAP is not yet the one of ``alpha``.
+        Returns whether the fit ran its course: False for a rough fit the
+        cap cut short, whose MAP is not yet the one of ``alpha``.  A settled
+        fit counts as run its course at its cap too; only the fits with the
+        full max_iter count towards the warning of fits that stopped early
+        (a cap is deliberate, not a failure to converge).
         """
         # one group is the plain L2 penalty at that strength, not a per-layer one
         strength = float(alpha[0]) if alpha.size == 1 else alpha
-        capped = rough and self.max_iter > ROUGH_ITERATIONS
-        stopped = self._run(objective.with_strength(strength),
-                            ROUGH_ITERATIONS if capped else None)  # fmt: skip
-        if capped:  # the cap is deliberate: the fits that count run to convergence
-            return stopped is None
+        budget = None if final else self._budget(rough)
+        stopped = self._run(objective.with_strength(strength), budget)
+        if budget is not None:
+            return not rough or stopped is None
         self.n_fits += 1
         if stopped is not None:
             self.stopped.append(stopped)
         return True
+
+    def _budget(self, rough):
+        """The cap of a fit behind an update, None when it is max_iter."""
+        if rough:
+            cap = ROUGH_ITERATIONS
+        else:
+            cap = self.max_iter // SETTLING_DIVISOR
+            if cap <= ROUGH_ITERATIONS:
+                return None
+        return cap if self.max_iter > cap else None
 
     def _run(self, objective, max_iter):
         """Fit; the first line of the fit's ConvergenceWarning, None without one.

@@ -53,3 +53,12 @@ def test_adam_first_two_steps():
     m, v = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g**2
     lr_t = lr * np.sqrt(1 - b2**2) / (1 - b1**2)
     assert_allclose(params[0], p1 - lr_t * m / (np.sqrt(v) + eps), rtol=1e-12)
+
+
+@pytest.mark.parametrize("n_rows, batch_size", [(250, 200), (200, 200), (7, 3), (1, 5)])
+def test_batch_slices_are_those_of_gen_batches(n_rows, batch_size):
+    from sklearn.utils import gen_batches
+
+    from skreg._solvers.stochastic import batch_slices
+
+    assert batch_slices(n_rows, batch_size) == list(gen_batches(n_rows, batch_size))

@@ -15,7 +15,7 @@ import warnings
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.utils import _safe_indexing, gen_batches
+from sklearn.utils import _safe_indexing
 
 
 class EpochResult:
@@ -68,7 +68,7 @@ def run_epoch(
     data_total = 0.0
     gather = _BatchGatherer(X, Y, sample_weight, workspace)
     step_penalty = _penalty_step(objective.penalty, params, workspace, strength)
-    for batch in gen_batches(X.shape[0], batch_size):
+    for batch in batch_slices(X.shape[0], batch_size):
         X_batch, Y_batch, sw_batch = gather(sample_idx[batch] if shuffled else batch)
         batch_weight = X_batch.shape[0] if sw_batch is None else float(sw_batch.sum())
         # the data gradient of a step is the batch's weighted mean
@@ -83,6 +83,17 @@ def run_epoch(
         return EpochResult(0.0, 0.0)
     weight_sum = objective.weight_sum
     return EpochResult(data_total / weight_sum, penalty_value / weight_sum)
+
+
+def batch_slices(n_rows, batch_size):
+    """The batches of an epoch, as scikit-learn's ``gen_batches`` cuts them.
+
+    Consecutive slices of ``batch_size`` rows, the last one shorter.  Not
+    ``gen_batches`` itself: its parameter validation took 20 us per epoch,
+    a tenth of an epoch of a (100,) network on 250 rows.
+    """
+    return [slice(start, min(start + batch_size, n_rows))
+            for start in range(0, n_rows, batch_size)]  # fmt: skip
 
 
 def _penalty_step(penalty, params, workspace, strength):

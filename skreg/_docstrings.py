@@ -435,8 +435,9 @@ _CV_SUMMARY = {
     other direction, for linear models), and
     every fit is scored on the fold's held-out part.  The chosen penalty and
     alpha are refitted on all the data, continuing the first fold's network
-    at that alpha; the CV estimator then predicts through the refitted :class:`RegularizedMLPRegressor`,
-    ``best_estimator_``, whose fitted attributes it shows.
+    at that alpha; the CV estimator then predicts through the refitted
+    :class:`RegularizedMLPRegressor`, ``best_estimator_``, whose fitted
+    attributes it shows.
 """,
 }
 

@@ -426,7 +426,7 @@ def test_the_updates_settle_when_a_sample_sits_at_a_relu_kink(
 def test_settled_fits_get_half_of_max_iter_and_the_final_fit_all(
     diabetes_split, monkeypatch, max_iter, settled
 ):
-    """Budgets: rough fits 100, settled ones max_iter / 2 (if over 100), the last all."""
+    """Rough fits get 100, settled ones max_iter / 2 (if over 100), the last all."""
     from skreg._solvers import evidence
 
     budgets = []

@@ -121,9 +121,7 @@ def split_held_out(X, Y, sample_weight, fraction, random_state, stratify=None):
     return tuple(train), tuple(val)
 
 
-def finite_predictions(
-    objective, params, X, workspace, x_size=None, weight_size=None
-):
+def finite_predictions(objective, params, X, workspace, x_size=None, weight_size=None):
     """Whether the network's predictions on X are finite.
 
     Cheaply when a bound on the logits' size says so (see

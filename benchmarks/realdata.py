@@ -94,7 +94,7 @@ PRELOADED = [
 # -- the models ------------------------------------------------------------------
 
 
-def _network(key, task, max_iter):
+def _network(key, task, max_iter, hidden):
     from sklearn.neural_network import MLPClassifier, MLPRegressor
 
     from skreg import (
@@ -105,7 +105,7 @@ def _network(key, task, max_iter):
     )
 
     classify = task == sets.CLASSIFICATION
-    common = {"hidden_layer_sizes": HIDDEN, "max_iter": max_iter, "random_state": 0}
+    common = {"hidden_layer_sizes": hidden, "max_iter": max_iter, "random_state": 0}
     if key in ("mlp", "mlp_grid"):
         return (MLPClassifier if classify else MLPRegressor)(**common)
     if key == "skreg_cv":
@@ -115,7 +115,7 @@ def _network(key, task, max_iter):
     return cls(alpha="evidence", solver="lbfgs", **common)
 
 
-def _model(key, task, max_iter):
+def _model(key, task, max_iter, hidden=HIDDEN):
     """The unfitted model of ``key`` (without preprocessing)."""
     from sklearn.ensemble import (
         HistGradientBoostingClassifier,
@@ -143,10 +143,10 @@ def _model(key, task, max_iter):
             else HistGradientBoostingRegressor
         )
         return cls(random_state=0)
-    return _network(key, task, max_iter)
+    return _network(key, task, max_iter, hidden)
 
 
-def make_estimator(key, task, transformer, max_iter):
+def make_estimator(key, task, transformer, max_iter, hidden=HIDDEN):
     """Preprocessing, model and (regression) target scaling, as one estimator.
 
     ``mlp_grid`` wraps the whole of it in the grid search, so that every
@@ -158,7 +158,7 @@ def make_estimator(key, task, transformer, max_iter):
     from sklearn.preprocessing import StandardScaler
 
     pipe = Pipeline(
-        [("preprocess", transformer), ("model", _model(key, task, max_iter))]
+        [("preprocess", transformer), ("model", _model(key, task, max_iter, hidden))]
     )
     prefix = ""
     if task == sets.REGRESSION:
@@ -198,6 +198,7 @@ class Job:
     max_iter: int
     threads: int
     memory_bytes: int | None
+    hidden: tuple = HIDDEN
 
 
 def _limit_resources(job):
@@ -223,7 +224,9 @@ def fit_and_score(job):
 
     X, y, columns, categorical = job.data
     plan = tabular_preprocessing(X[job.train], columns, categorical=categorical)
-    estimator = make_estimator(job.model, job.task, plan.transformer, job.max_iter)
+    estimator = make_estimator(
+        job.model, job.task, plan.transformer, job.max_iter, job.hidden
+    )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         start = time.perf_counter()
@@ -370,6 +373,7 @@ def _jobs(loaded, models, options):
                     options.max_iter,
                     threads,
                     memory,
+                    options.hidden,
                 )
 
 
@@ -714,7 +718,8 @@ def _protocol(results):
     return (
         f"{len(results.datasets)} sets, {options['splits']} outer split(s) "
         f"({1 - TEST_SIZE:.0%}/{TEST_SIZE:.0%}, seed {SPLIT_SEED}, the same for "
-        f"every model), networks {HIDDEN} with max_iter={options['max_iter']}; "
+        f"every model), networks {tuple(options.get('hidden', HIDDEN))} with "
+        f"max_iter={options['max_iter']}; "
         "preprocessing fitted on the training part (median imputation and "
         "standardisation of numeric columns, most-frequent imputation and "
         "one-hot encoding of categorical ones), regression targets "
@@ -964,6 +969,12 @@ def parse_options(argv=None):
     parser.add_argument("--models", help=f"comma-separated: {', '.join(MODELS)}")
     parser.add_argument("--splits", type=int, help="outer splits (default 3)")
     parser.add_argument("--max-iter", type=int, help="for the networks (500)")
+    parser.add_argument(
+        "--hidden",
+        default=",".join(map(str, HIDDEN)),
+        help="hidden layer widths of the networks, e.g. 256 or 100,100 (100); "
+        "the saved results are of the default, so other widths are not written",
+    )
     parser.add_argument("--timeout", type=float, help="seconds per fit (300)")
     parser.add_argument("--n-jobs", type=int, default=1, help="fits at a time")
     parser.add_argument(
@@ -989,6 +1000,13 @@ def _resolved(options, parser):
     quick = options.quick
     if quick and options.write:
         parser.error("--quick is a smoke run: its results are not written")
+    try:
+        options.hidden = tuple(int(width) for width in options.hidden.split(","))
+    except ValueError:
+        parser.error(f"--hidden takes comma-separated widths, got {options.hidden!r}")
+    if options.hidden != HIDDEN and options.write:
+        parser.error(f"the saved results are of {HIDDEN} networks: --hidden "
+                     f"{options.hidden} prints its tables only")  # fmt: skip
     names = [s.name for s in sets.SPECS]
     default_sets = ",".join(QUICK_SETS if quick else names)
     options.datasets = _names(options.datasets or default_sets, names, "data sets")
@@ -1006,6 +1024,7 @@ def _run_options(options):
     return {
         "splits": options.splits,
         "max_iter": options.max_iter,
+        "hidden": list(options.hidden),
         "test_size": TEST_SIZE,
         "split_seed": SPLIT_SEED,
     }

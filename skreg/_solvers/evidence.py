@@ -269,11 +269,30 @@ def _interpolates(objective, params, alpha, sizes):
 
 
 def _initial_alpha(objective, sizes, initial_alpha):
-    """The first alpha, one per group."""
+    """The first alpha, one per group.
+
+    var(y) for the squared error, 1 otherwise.  With a squared error and one
+    group per layer, a hidden layer starts at (fan_in + fan_out) / 2 times
+    var(y): a prior precision of (fan_in + fan_out) / 2, that of the Glorot
+    initialisation its weights were drawn from (variance 2 / (fan_in +
+    fan_out)).  Started at var(y), the updates of a (256,) network on the
+    CPS1985 wages (400 rows) stayed near it and settled where the network
+    fits 92% of the training variance and 5% of the held-out one; from the
+    initialisation's precision they settled at the smooth fixed point
+    (held-out R^2 0.35 over 3 splits, against 0.06), and on the real-data
+    benchmark's (100,) networks the mean held-out R^2 and accuracy moved by
+    -0.003.
+    """
     if initial_alpha is not None:
         return np.broadcast_to(np.asarray(initial_alpha, float), sizes.shape).copy()
-    scale = float(np.var(objective.Y)) if has_noise_level(objective) else 1.0
-    return np.full(sizes.shape, scale if scale > 0 else 1.0)
+    noise = has_noise_level(objective)
+    scale = float(np.var(objective.Y)) if noise else 1.0
+    alpha = np.full(sizes.shape, scale if scale > 0 else 1.0)
+    if noise and sizes.size > 1:
+        units = objective.layout.layer_units  # inputs, hidden layers, outputs
+        fans = zip(units[:-2], units[1:-1], strict=True)
+        alpha[:-1] *= [(fan_in + fan_out) / 2 for fan_in, fan_out in fans]
+    return alpha
 
 
 class _MapFits:

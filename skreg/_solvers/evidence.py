@@ -85,9 +85,11 @@ def fit_evidence(objective, solve, parameters, *, initial_alpha=None,
     initial_alpha : float or ndarray, default=None
         Where to start (the previous ``alpha_`` of a warm start); None starts
         at var(y) for the squared error (scikit-learn's ``BayesianRidge``
-        starts at ``beta = 1 / var(y)`` and ``alpha_p = 1``) and 1 otherwise,
-        and starts again from ``sqrt(N)`` times that, N the sample-weight
-        sum, when the loop ends interpolating the training data.
+        starts at ``beta = 1 / var(y)`` and ``alpha_p = 1``; hidden layers
+        at their initialisation's precision, see :func:`_initial_alpha`)
+        and 1 otherwise, and starts again from ``sqrt(N)`` times that, N the
+        sample-weight sum, when the loop ends interpolating the training
+        data.
     per_layer : bool, default=True
         One prior precision per weight matrix, or one for all the weights.
     tol : float, default=1e-2

@@ -124,7 +124,8 @@ class _PathRecord:
     zero_fraction: np.ndarray
     fit_time: np.ndarray
     # the fitted state of each fit (an object array), kept by the first
-    # fold's paths only, for the refit to start from; None elsewhere
+    # fold's paths only and only with refit=True, for the refit to start
+    # from; None elsewhere
     networks: np.ndarray
     caught: list = field(default_factory=list)  # (category, message) of warnings
 
@@ -627,7 +628,8 @@ class _RegularizedMLPCV(AtomicSetParamsMixin, BaseEstimator):
         results = Parallel(n_jobs=self.n_jobs)(
             run(path.model if continued else self._get_estimator(path.penalty),
                 alphas if path.penalty is not None else alphas[:1], data,
-                path.split, self.scoring, budget, one_thread, path.fold == 0)
+                path.split, self.scoring, budget, one_thread,
+                self.refit and path.fold == 0)
             for path in fitted
         )  # fmt: skip
         for path, (record, model) in zip(fitted, results, strict=True):

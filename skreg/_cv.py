@@ -787,7 +787,10 @@ class _RegularizedMLPCV(AtomicSetParamsMixin, BaseEstimator):
         model = self._get_estimator(self.penalty_, start)
         network = self._first_fold_network(paths, y)
         if network is not None:
-            vars(model).update({k: _copied(v) for k, v in network.items()})
+            # the record's copy, used once: the paths end with this fit
+            vars(model).update(network)
+        # at alpha_ already, so that the warm start neither revives units nor
+        # restarts a collapsed network (fit_on_path does so only downwards)
         model.set_params(alpha=self.alpha_, verbose=self.verbose)
         if getattr(self, "_skl_callbacks", None):
             model.set_callbacks(*self._skl_callbacks)

@@ -70,9 +70,9 @@ def fit_evidence(objective, solve, parameters, *, initial_alpha=None,
     max_iter / SETTLING_DIVISOR (warm-started at the MAP of an alpha within
     ROUGH_CHANGE, they resolve it as far as the updates need), and only a
     step after such a fit can end the loop; the final fit, at the last
-    alpha, gets max_iter.  The
-    steps of a group that turns back are halved (see :class:`_Steps`).  The
-    fits' warnings are given once, at the end (see :class:`_MapFits`).
+    alpha, gets max_iter.  The steps of a group that turns back are halved
+    (see :class:`_Steps`).  The fits' warnings are given once, at the end
+    (see :class:`_MapFits`).
 
     Parameters
     ----------

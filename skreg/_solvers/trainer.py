@@ -127,9 +127,9 @@ def finite_predictions(objective, params, X, workspace, x_size=None, weight_size
     Cheaply when a bound on the logits' size says so (see
     :func:`logit_size_bound`; ``x_size`` and ``weight_size`` are the largest
     sizes of an entry of X and of a parameter, computed here if not given);
-    otherwise the logits are computed in
-    the training buffers, and the loss says when its prediction is finite
-    (for Poisson, when exp does not overflow).
+    otherwise the logits are computed in the training buffers, and the loss
+    says when its prediction is finite (for Poisson, when exp does not
+    overflow).
     """
     x_size = largest_size(X) if x_size is None else x_size
     weight_size = largest_size(params) if weight_size is None else weight_size
